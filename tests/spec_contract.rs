@@ -1,0 +1,789 @@
+//! Holds `spec/openapi.yaml` to Zendesk's documentation: it is valid OpenAPI
+//! 3.0, defines exactly the 14 documented operations, carries every
+//! documented example (each valid, or invalid exactly where the spec says the
+//! documentation is wrong), and refuses the request bodies the service would.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use serde_json::{json, Value};
+use zendesk_spec::example_files::{self, ExampleTarget};
+use zendesk_spec::json_schema;
+use zendesk_spec::operations::{BodySchema, Operation};
+use zendesk_spec::{workspace_root, SpecDocument};
+
+/// The operations of Zendesk's reference pages: method, path, operationId.
+const DOCUMENTED_OPERATIONS: [(&str, &str, &str); 14] = [
+    (
+        "GET",
+        "/api/v2/tickets/{ticket_id}/side_conversations",
+        "ListSideConversations",
+    ),
+    (
+        "GET",
+        "/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}",
+        "ShowSideConversation",
+    ),
+    (
+        "POST",
+        "/api/v2/tickets/{ticket_id}/side_conversations",
+        "CreateSideConversation",
+    ),
+    (
+        "PUT",
+        "/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}",
+        "UpdateSideConversation",
+    ),
+    (
+        "POST",
+        "/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}/reply",
+        "ReplyToSideConversation",
+    ),
+    (
+        "POST",
+        "/api/v2/tickets/{ticket_id}/side_conversations/import",
+        "ImportSideConversation",
+    ),
+    (
+        "POST",
+        "/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}/events/import",
+        "ImportSideConversationEvents",
+    ),
+    (
+        "GET",
+        "/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}/events",
+        "ListSideConversationEvents",
+    ),
+    (
+        "GET",
+        "/api/v2/tickets/side_conversations/events",
+        "IncrementalSideConversationEventExport",
+    ),
+    (
+        "POST",
+        "/api/v2/tickets/side_conversations/attachments",
+        "CreateSideConversationAttachment",
+    ),
+    (
+        "GET",
+        "/api/v2/attachments/{attachment_id}",
+        "ShowAttachment",
+    ),
+    (
+        "PUT",
+        "/api/v2/tickets/{ticket_id}/comments/{comment_id}/attachments/{attachment_id}/redact",
+        "RedactCommentAttachment",
+    ),
+    ("POST", "/api/v2/uploads", "UploadFiles"),
+    ("DELETE", "/api/v2/uploads/{token}", "DeleteUpload"),
+];
+
+/// How many example bodies the reference pages print; the spec carries each.
+const DOCUMENTED_EXAMPLE_COUNT: usize = 33;
+
+#[test]
+fn document_parses_as_openapi_3_0_with_openapiv3() {
+    let spec = spec();
+    assert_eq!(spec.openapi().openapi, "3.0.3");
+    assert_eq!(spec.openapi().paths.paths.len(), 12, "paths");
+}
+
+#[test]
+fn document_validates_against_the_official_openapi_3_0_schema() {
+    let meta_schema = read_json(workspace_root().join("spec/vendor/openapi-3.0-schema.json"));
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .build(&meta_schema)
+        .expect("the OpenAPI 3.0 meta-schema compiles");
+    let problems: Vec<String> = validator
+        .iter_errors(spec().value())
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(
+        problems.is_empty(),
+        "not valid OpenAPI 3.0:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn every_ref_resolves() {
+    let document = spec().value();
+    let mut unresolved = Vec::new();
+    let mut count = 0;
+    walk(document, "", &mut |pointer, value| {
+        if let Some(reference) = value.get("$ref").and_then(Value::as_str) {
+            count += 1;
+            let target = reference
+                .strip_prefix('#')
+                .and_then(|p| document.pointer(p));
+            if target.is_none() {
+                unresolved.push(format!("{pointer}: {reference}"));
+            }
+        }
+    });
+    assert!(count > 100, "only {count} $refs found");
+    assert!(
+        unresolved.is_empty(),
+        "unresolved $refs:\n{}",
+        unresolved.join("\n")
+    );
+}
+
+#[test]
+fn the_fourteen_documented_operations_are_present_exactly() {
+    let defined: BTreeSet<(String, String, String)> = operations()
+        .iter()
+        .map(|o| (o.method.clone(), o.path.clone(), o.id.clone()))
+        .collect();
+    let documented: BTreeSet<(String, String, String)> = DOCUMENTED_OPERATIONS
+        .iter()
+        .map(|(m, p, id)| (m.to_string(), p.to_string(), id.to_string()))
+        .collect();
+    assert_eq!(defined, documented);
+    assert_eq!(operations().len(), 14);
+}
+
+#[test]
+fn every_operation_is_fully_described() {
+    let declared_tags: BTreeSet<String> = spec()
+        .openapi()
+        .tags
+        .iter()
+        .map(|t| t.name.clone())
+        .collect();
+    for operation in operations() {
+        let id = &operation.id;
+        assert!(!operation.summary.is_empty(), "{id}: no summary");
+        assert!(
+            operation.description.contains("Allowed for:"),
+            "{id}: description does not say who may call it"
+        );
+        assert!(!operation.allowed_for.is_empty(), "{id}: no x-allowed-for");
+        for role in &operation.allowed_for {
+            assert!(
+                ["agents", "admins", "end-users"].contains(&role.as_str()),
+                "{id}: unknown role {role}"
+            );
+        }
+        assert_eq!(operation.tags.len(), 1, "{id}: one tag per reference page");
+        assert!(
+            declared_tags.contains(&operation.tags[0]),
+            "{id}: undeclared tag"
+        );
+        assert!(
+            operation.responses.iter().any(|r| r.is_success()),
+            "{id}: no success response"
+        );
+        for status in ["401", "403", "429"] {
+            assert!(
+                operation.responses.iter().any(|r| r.status == status),
+                "{id}: no {status} response"
+            );
+        }
+        for response in operation.responses.iter().filter(|r| r.is_error()) {
+            let json = response
+                .media
+                .iter()
+                .find(|m| m.media_type == "application/json");
+            assert_eq!(
+                json.map(|m| &m.schema),
+                Some(&BodySchema::Component("ErrorResponse".into())),
+                "{id} {}: errors use Zendesk's error body",
+                response.status
+            );
+        }
+        for response in operation
+            .responses
+            .iter()
+            .filter(|r| r.is_success() && r.status != "204")
+        {
+            assert!(
+                response
+                    .media
+                    .iter()
+                    .any(|m| matches!(m.schema, BodySchema::Component(_))),
+                "{id} {}: a success body must be a named schema",
+                response.status
+            );
+        }
+        for parameter in &operation.parameters {
+            assert!(
+                parameter.schema.get("type").is_some(),
+                "{id}: parameter {} has no type",
+                parameter.name
+            );
+            if parameter.location == "path" {
+                assert!(
+                    operation.path.contains(&format!("{{{}}}", parameter.name)),
+                    "{id}: path parameter {} is not in the path",
+                    parameter.name
+                );
+            }
+        }
+        let path_parameters = operation.path.matches('{').count();
+        assert_eq!(
+            operation
+                .parameters
+                .iter()
+                .filter(|p| p.location == "path")
+                .count(),
+            path_parameters,
+            "{id}: every path template is a declared parameter"
+        );
+    }
+}
+
+#[test]
+fn operations_accept_what_the_documentation_says() {
+    let by_id: BTreeMap<&str, &Operation> =
+        operations().iter().map(|o| (o.id.as_str(), o)).collect();
+    let request = |id: &str| -> Vec<String> {
+        by_id[id]
+            .request_body
+            .iter()
+            .flat_map(|b| b.media.iter().map(|m| m.media_type.clone()))
+            .collect()
+    };
+    assert_eq!(
+        request("CreateSideConversationAttachment"),
+        ["multipart/form-data"]
+    );
+    assert_eq!(request("UploadFiles")[0], "application/binary");
+    assert!(request("DeleteUpload").is_empty());
+    let delete = &by_id["DeleteUpload"].responses[0];
+    assert_eq!(
+        (delete.status.as_str(), delete.media.len()),
+        ("204", 0),
+        "DeleteUpload answers 204 with no body"
+    );
+
+    let query = |id: &str| -> BTreeMap<String, bool> {
+        by_id[id]
+            .parameters
+            .iter()
+            .filter(|p| p.location == "query")
+            .map(|p| (p.name.clone(), p.required))
+            .collect()
+    };
+    assert_eq!(
+        query("UploadFiles"),
+        BTreeMap::from([("filename".into(), true), ("token".into(), false)])
+    );
+    assert_eq!(
+        query("IncrementalSideConversationEventExport"),
+        BTreeMap::from([("start_time".into(), true)])
+    );
+    assert_eq!(query("ListSideConversations")["include"], false);
+    assert_eq!(query("ListSideConversationEvents")["include"], false);
+    assert_eq!(
+        by_id["IncrementalSideConversationEventExport"].allowed_for,
+        ["admins"]
+    );
+    assert_eq!(by_id["UploadFiles"].allowed_for, ["end-users"]);
+
+    let security = spec().value()["components"]["securitySchemes"].clone();
+    assert_eq!(security["apiToken"]["scheme"], "basic");
+    assert_eq!(security["oauthBearer"]["scheme"], "bearer");
+    assert_eq!(security["passwordBasic"]["x-deprecated"], true);
+    let server = &spec().value()["servers"][0];
+    assert_eq!(server["url"], "https://{subdomain}.zendesk.com");
+    assert!(server["variables"]["subdomain"].is_object());
+}
+
+#[test]
+fn the_json_schema_bundle_is_complete_and_self_contained() {
+    let bundle = bundle();
+    let definitions = bundle["definitions"].as_object().unwrap();
+    assert_eq!(definitions.len(), spec().component_schemas().len());
+    walk(bundle, "", &mut |pointer, value| {
+        if let Some(reference) = value.get("$ref").and_then(Value::as_str) {
+            let target = reference.strip_prefix('#').and_then(|p| bundle.pointer(p));
+            assert!(
+                target.is_some(),
+                "{pointer}: {reference} does not resolve inside the bundle"
+            );
+        }
+        assert!(
+            value.get("nullable").is_none(),
+            "{pointer}: `nullable` left untranslated"
+        );
+    });
+    jsonschema::draft7::meta::validate(bundle).expect("the bundle is valid draft-07");
+}
+
+#[test]
+fn every_example_validates_against_its_schema_or_fails_exactly_where_noted() {
+    let mut checked = 0;
+    for operation in operations() {
+        let bodies = operation
+            .request_body
+            .iter()
+            .flat_map(|b| b.media.iter().map(|m| (None, m)))
+            .chain(
+                operation
+                    .responses
+                    .iter()
+                    .flat_map(|r| r.media.iter().map(move |m| (Some(r.status.clone()), m))),
+            );
+        for (status, media) in bodies {
+            for example in &media.examples {
+                let file = example_path(&example.file);
+                let what = format!(
+                    "{} {} example `{}`",
+                    operation.id,
+                    status.as_deref().unwrap_or("request"),
+                    example.name
+                );
+                let file_name = file.file_name().unwrap().to_str().unwrap();
+                let expected_target = match &status {
+                    None => ExampleTarget::Request {
+                        operation_id: operation.id.clone(),
+                    },
+                    Some(status) => ExampleTarget::Response {
+                        operation_id: operation.id.clone(),
+                        status: status.clone(),
+                    },
+                };
+                assert_eq!(
+                    classify(file_name),
+                    Ok(expected_target),
+                    "{what}: file name does not follow the convention"
+                );
+                let instance = read_json(&file);
+                let schema = match &media.schema {
+                    BodySchema::Component(name) => name.clone(),
+                    BodySchema::Inline(_) => panic!("{what}: examples belong to named schemas"),
+                };
+                let expected: BTreeSet<String> =
+                    example.invalid.iter().map(|v| v.pointer.clone()).collect();
+                assert_violations(&schema, &instance, &expected, &what);
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(
+        checked,
+        example_files().len() - schema_example_count(),
+        "operation examples"
+    );
+}
+
+#[test]
+fn every_example_file_is_linked_and_every_documented_example_is_kept() {
+    let linked: Vec<String> = operations()
+        .iter()
+        .flat_map(|o| {
+            let request = o.request_body.iter().flat_map(|b| b.media.iter());
+            let responses = o.responses.iter().flat_map(|r| r.media.iter());
+            request
+                .chain(responses)
+                .flat_map(|m| m.examples.iter().map(|e| e.file.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let linked_set: BTreeSet<PathBuf> = linked.iter().map(|f| example_path(f)).collect();
+    assert_eq!(
+        linked_set.len(),
+        linked.len(),
+        "an example file is linked twice"
+    );
+    for file in example_files() {
+        let name = file.file_name().unwrap().to_str().unwrap();
+        match classify(name) {
+            Ok(ExampleTarget::Schema { name: schema }) => {
+                assert_violations(&schema, &read_json(&file), &BTreeSet::new(), name);
+            }
+            Ok(_) => assert!(
+                linked_set.contains(&file),
+                "{name} is not linked from the spec"
+            ),
+            Err(message) => panic!("{message}"),
+        }
+    }
+    let repaired = linked.iter().filter(|f| f.contains(".repaired.")).count();
+    assert_eq!(
+        example_files().len() - repaired,
+        DOCUMENTED_EXAMPLE_COUNT,
+        "documented examples"
+    );
+}
+
+#[test]
+fn request_bodies_the_service_would_refuse_are_rejected() {
+    let email = json!({"email": "vendor@example.com"});
+    let slack = json!({"slack_workspace_id": "T123ABC", "slack_channel_id": "C456DEF"});
+    let create = |message: Value| json!({"message": message});
+    let cases: Vec<(&str, &str, Value, &str)> = vec![
+        (
+            "mixed participant types in `to`",
+            "CreateSideConversationRequest",
+            create(json!({"subject": "s", "to": [email, slack]})),
+            "/message/to/1",
+        ),
+        (
+            "`from` of another type than `to`",
+            "CreateSideConversationRequest",
+            create(json!({"to": [email], "from": slack})),
+            "/message/from",
+        ),
+        (
+            "missing `to`",
+            "CreateSideConversationRequest",
+            create(json!({"subject": "s", "body": "b"})),
+            "/message",
+        ),
+        (
+            "empty `to`",
+            "ReplyToSideConversationRequest",
+            create(json!({"to": []})),
+            "/message/to",
+        ),
+        (
+            "a string user id",
+            "CreateSideConversationRequest",
+            create(json!({"to": [{"user_id": "123"}]})),
+            "/message/to/0/user_id",
+        ),
+        (
+            "a string support group id",
+            "CreateSideConversationRequest",
+            create(json!({"to": [{"support_group_id": "123"}]})),
+            "/message/to/0/support_group_id",
+        ),
+        (
+            "an agent without a group",
+            "CreateSideConversationRequest",
+            create(json!({"to": [{"support_agent_id": 456}]})),
+            "/message/to/0",
+        ),
+        (
+            "a name with a user id",
+            "CreateSideConversationRequest",
+            create(json!({"to": [{"user_id": 1, "name": "N"}]})),
+            "/message/to/0",
+        ),
+        (
+            "an address that is not one",
+            "CreateSideConversationRequest",
+            create(json!({"to": [{"email": "not-an-address"}]})),
+            "/message/to/0/email",
+        ),
+        (
+            "a Slack channel without a workspace",
+            "CreateSideConversationRequest",
+            create(json!({"to": [{"slack_channel_id": "C1"}]})),
+            "/message/to/0",
+        ),
+        (
+            "an unknown message field",
+            "CreateSideConversationRequest",
+            create(json!({"to": [email], "cc": [email]})),
+            "/message",
+        ),
+        (
+            "external_ids with a number",
+            "CreateSideConversationRequest",
+            json!({"message": {"to": [email]}, "external_ids": {"crm": 42}}),
+            "/external_ids/crm",
+        ),
+        (
+            "an unknown state",
+            "UpdateSideConversationRequest",
+            json!({"side_conversation": {"state": "pending"}}),
+            "/side_conversation/state",
+        ),
+        (
+            "a read-only field in an update",
+            "UpdateSideConversationRequest",
+            json!({"side_conversation": {"id": "x"}}),
+            "/side_conversation",
+        ),
+        (
+            "an import without events",
+            "ImportSideConversationRequest",
+            json!({"side_conversation": {"subject": "s"}, "events": []}),
+            "/events",
+        ),
+        (
+            "an import event at a time that is not one",
+            "ImportSideConversationEventsRequest",
+            json!({"events": [{"created_at": "yesterday", "message": {"to": [email]}}]}),
+            "/events/0/created_at",
+        ),
+        (
+            "an upload response without a token",
+            "UploadResponse",
+            json!({"upload": {"attachments": []}}),
+            "/upload",
+        ),
+        (
+            "a side conversation with a string ticket id",
+            "SideConversation",
+            json!({"ticket_id": "12345"}),
+            "/ticket_id",
+        ),
+    ];
+    for (what, schema, payload, pointer) in cases {
+        let errors = leaf_error_locations(schema, &payload);
+        assert!(
+            !errors.is_empty(),
+            "{what}: accepted, but the service refuses it"
+        );
+        assert!(
+            errors.contains(pointer),
+            "{what}: expected a violation at {pointer}, got {errors:?}"
+        );
+    }
+}
+
+#[test]
+fn responses_are_read_liberally() {
+    let unknown_fields = json!({
+        "side_conversation": {
+            "id": "8566255a", "ticket_id": 12_345_678_901_i64, "future_field": {"a": 1},
+            "created_at": "2018-11-20T16:58:36Z", "updated_at": "2018-11-20T16:58:36.453+00:00",
+            "subject": null, "state": "archived",
+            "participants": [{"user_id": 9_007_199_254_740_000_i64, "email": null, "name": null, "slack_user_id": "U1"},
+                             {"support_group_id": 123, "support_agent_id": "456"}]
+        },
+        "sideloaded_later": []
+    });
+    assert_violations(
+        "SideConversationResponse",
+        &unknown_fields,
+        &BTreeSet::new(),
+        "unknown fields and 64-bit ids",
+    );
+    let bare_event = json!({"events": [{"id": "e1", "type": "email_failure", "actor": {}, "updates": {}}], "end_of_stream": true});
+    assert_violations(
+        "SideConversationEventExportResponse",
+        &bare_event,
+        &BTreeSet::new(),
+        "an event type added later",
+    );
+    let plain_error = json!({"error": {"title": "Forbidden", "message": "You do not have access"}});
+    assert_violations(
+        "ErrorResponse",
+        &plain_error,
+        &BTreeSet::new(),
+        "an error object",
+    );
+
+    // No object reachable from a response body may close itself to new fields.
+    let bundle = bundle();
+    let mut seen = BTreeSet::new();
+    let mut pending: Vec<String> = response_schemas().into_iter().collect();
+    while let Some(name) = pending.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let schema = &bundle["definitions"][&name];
+        walk(schema, &name, &mut |pointer, value| {
+            assert_ne!(
+                value.get("additionalProperties"),
+                Some(&json!(false)),
+                "{pointer}: a response object refuses unknown fields"
+            );
+            if let Some(target) = value.get("$ref").and_then(Value::as_str) {
+                pending.push(target.trim_start_matches("#/definitions/").to_string());
+            }
+        });
+    }
+    assert!(
+        seen.contains("Participant") && seen.contains("Attachment"),
+        "walked {seen:?}"
+    );
+}
+
+#[test]
+fn translation_errors_name_the_place() {
+    let broken = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {$ref: 'other.yaml#/B'}\n";
+    let spec = SpecDocument::parse(broken, "broken.yaml".into()).unwrap();
+    let error = spec.json_schema_bundle().unwrap_err().to_string();
+    assert!(
+        error.contains("/components/schemas/A/properties/b/$ref"),
+        "{error}"
+    );
+    let error = SpecDocument::parse(
+        &broken.replace("{$ref: 'other.yaml#/B'}", "{nullable: 1}"),
+        "b.yaml".into(),
+    )
+    .unwrap_err()
+    .to_string();
+    let location: Vec<&str> = error.splitn(4, ':').collect();
+    assert_eq!(location[0], "b.yaml", "{error}");
+    assert!(
+        location[1].parse::<usize>().unwrap_or(0) > 0 && location[2].parse::<usize>().is_ok(),
+        "{error}"
+    );
+    assert!(error.contains("expected a boolean"), "{error}");
+    let error = SpecDocument::parse("openapi: 3.0.3\ninfo: [\n", "bad.yaml".into())
+        .unwrap_err()
+        .to_string();
+    assert!(error.starts_with("bad.yaml:"), "{error}");
+}
+
+// ---- helpers -----------------------------------------------------------------
+
+fn spec() -> &'static SpecDocument {
+    static SPEC: OnceLock<SpecDocument> = OnceLock::new();
+    SPEC.get_or_init(|| SpecDocument::load_workspace_spec().unwrap_or_else(|e| panic!("{e}")))
+}
+
+fn operations() -> &'static [Operation] {
+    static OPERATIONS: OnceLock<Vec<Operation>> = OnceLock::new();
+    OPERATIONS.get_or_init(|| spec().operations().unwrap_or_else(|e| panic!("{e}")))
+}
+
+fn bundle() -> &'static Value {
+    static BUNDLE: OnceLock<Value> = OnceLock::new();
+    BUNDLE.get_or_init(|| {
+        spec()
+            .json_schema_bundle()
+            .unwrap_or_else(|e| panic!("{e}"))
+    })
+}
+
+/// A validator for one named schema of the bundle, with formats checked.
+fn validator(schema: &str) -> jsonschema::Validator {
+    assert!(
+        bundle()["definitions"].get(schema).is_some(),
+        "no schema {schema}"
+    );
+    let root = json!({
+        "$schema": json_schema::DRAFT_07,
+        "definitions": bundle()["definitions"],
+        "allOf": [{"$ref": json_schema::bundle_ref(schema)}],
+    });
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft7)
+        .should_validate_formats(true)
+        .build(&root)
+        .unwrap_or_else(|e| panic!("{schema} does not compile: {e}"))
+}
+
+/// Where the innermost violations lie (every branch of a `oneOf` included).
+fn leaf_error_locations(schema: &str, instance: &Value) -> BTreeSet<String> {
+    validator(schema)
+        .evaluate(instance)
+        .iter_errors()
+        .map(|e| e.instance_location.as_str().to_string())
+        .collect()
+}
+
+/// Checks that `instance` is valid when `expected` is empty; otherwise that
+/// it is invalid, that every expected pointer is the place of a violation,
+/// and that every violation lies on the way to an expected pointer (so
+/// nothing else in the instance is wrong).
+fn assert_violations(schema: &str, instance: &Value, expected: &BTreeSet<String>, what: &str) {
+    let validator = validator(schema);
+    if expected.is_empty() {
+        let errors: Vec<String> = validator
+            .iter_errors(instance)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{what} is not a valid {schema}:\n{}",
+            errors.join("\n")
+        );
+        return;
+    }
+    assert!(
+        !validator.is_valid(instance),
+        "{what}: noted as invalid, but it is a valid {schema}"
+    );
+    let found = leaf_error_locations(schema, instance);
+    for pointer in expected {
+        assert!(
+            found.contains(pointer),
+            "{what}: no violation at {pointer}; violations at {found:?}"
+        );
+    }
+    for location in &found {
+        let explained = expected
+            .iter()
+            .any(|p| p == location || p.starts_with(&format!("{location}/")));
+        assert!(
+            explained,
+            "{what}: a violation at {location} that the spec does not note"
+        );
+    }
+}
+
+/// The schemas of every success response body.
+fn response_schemas() -> BTreeSet<String> {
+    operations()
+        .iter()
+        .flat_map(|o| o.responses.iter().filter(|r| r.is_success()))
+        .flat_map(|r| r.media.iter())
+        .filter_map(|m| match &m.schema {
+            BodySchema::Component(name) => Some(name.clone()),
+            BodySchema::Inline(_) => None,
+        })
+        .collect()
+}
+
+fn classify(file_name: &str) -> Result<ExampleTarget, String> {
+    let schemas = spec().component_schemas();
+    example_files::classify(
+        file_name,
+        |name| operations().iter().any(|o| o.id == name),
+        |name| schemas.contains_key(name),
+    )
+}
+
+fn example_path(relative: &str) -> PathBuf {
+    spec().directory().join(relative)
+}
+
+fn example_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(spec().directory().join("examples"))
+        .expect("spec/examples")
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
+fn schema_example_count() -> usize {
+    example_files()
+        .iter()
+        .filter(|f| {
+            matches!(
+                classify(f.file_name().unwrap().to_str().unwrap()),
+                Ok(ExampleTarget::Schema { .. })
+            )
+        })
+        .count()
+}
+
+fn read_json(path: impl AsRef<std::path::Path>) -> Value {
+    let path = path.as_ref();
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Calls `visit` with every object in `value` and its JSON pointer.
+fn walk(value: &Value, pointer: &str, visit: &mut dyn FnMut(&str, &Value)) {
+    match value {
+        Value::Object(map) => {
+            visit(pointer, value);
+            for (key, child) in map {
+                walk(
+                    child,
+                    &format!("{pointer}/{}", json_schema::escape_pointer_token(key)),
+                    visit,
+                );
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                walk(child, &format!("{pointer}/{index}"), visit);
+            }
+        }
+        _ => {}
+    }
+}
