@@ -275,8 +275,8 @@ fn operations_accept_what_the_documentation_says() {
         query("IncrementalSideConversationEventExport"),
         BTreeMap::from([("start_time".into(), true)])
     );
-    assert_eq!(query("ListSideConversations")["include"], false);
-    assert_eq!(query("ListSideConversationEvents")["include"], false);
+    assert!(!query("ListSideConversations")["include"]);
+    assert!(!query("ListSideConversationEvents")["include"]);
     assert_eq!(
         by_id["IncrementalSideConversationEventExport"].allowed_for,
         ["admins"]
