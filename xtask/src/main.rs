@@ -2,13 +2,17 @@
 
 use std::fmt::Write as _;
 use std::io::Write as _;
+use std::path::Path;
 use std::process::ExitCode;
+use std::time::Instant;
 
 use zendesk_spec::operations::{BodySchema, Operation};
-use zendesk_spec::SpecDocument;
+use zendesk_spec::{workspace_root, SpecDocument, SPEC_PATH};
 
-const USAGE: &str = "usage: cargo xtask operations
-  operations   list every operation the spec defines, with its request and responses";
+const USAGE: &str = "usage: cargo xtask <task>
+  operations        list every operation the spec defines, with its request and responses
+  generate          write every generated file from spec/openapi.yaml
+  generate --check  write nothing; fail with a diff if a committed generated file is stale";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -19,6 +23,8 @@ fn main() -> ExitCode {
         .as_slice()
     {
         ["operations"] => print_operations(),
+        ["generate"] => generate(false),
+        ["generate", "--check"] => generate(true),
         ["-h" | "--help" | "help"] => write_stdout(&format!("{USAGE}\n")),
         _ => {
             eprintln!("{USAGE}");
@@ -32,6 +38,63 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn generate(check: bool) -> Result<(), String> {
+    let started = Instant::now();
+    let root = workspace_root();
+    let files = xtask::generated_files(&root.join(SPEC_PATH))?;
+    if check {
+        let drift = xtask::drift(&root, &files);
+        for file in &drift {
+            eprintln!("{}", file.diff);
+        }
+        if !drift.is_empty() {
+            return Err(format!(
+                "{} generated file(s) differ from what spec/openapi.yaml yields; run `cargo xtask generate`",
+                drift.len()
+            ));
+        }
+        return write_stdout(&format!(
+            "{} generated files are up to date ({} ms)\n",
+            files.len(),
+            started.elapsed().as_millis()
+        ));
+    }
+    let mut report = String::new();
+    for file in &files {
+        let path = root.join(&file.path);
+        let unchanged = std::fs::read_to_string(&path).is_ok_and(|c| c == file.contents);
+        if !unchanged {
+            write_atomically(&path, &file.contents)?;
+        }
+        let state = if unchanged { "unchanged" } else { "written" };
+        let _ = writeln!(
+            report,
+            "{state:>9} {} ({} bytes)",
+            file.path.display(),
+            file.contents.len()
+        );
+    }
+    let _ = writeln!(
+        report,
+        "generated {} files in {} ms",
+        files.len(),
+        started.elapsed().as_millis()
+    );
+    write_stdout(&report)
+}
+
+/// Writes through a temporary file and a rename, so an interrupted run never
+/// leaves a half-written file behind.
+fn write_atomically(path: &Path, contents: &str) -> Result<(), String> {
+    let directory = path
+        .parent()
+        .ok_or_else(|| format!("{}: no parent folder", path.display()))?;
+    std::fs::create_dir_all(directory).map_err(|e| format!("{}: {e}", directory.display()))?;
+    let temporary = path.with_extension("tmp-generated");
+    std::fs::write(&temporary, contents).map_err(|e| format!("{}: {e}", temporary.display()))?;
+    std::fs::rename(&temporary, path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn print_operations() -> Result<(), String> {
