@@ -6,6 +6,7 @@
 //! is written beside it in the same style.
 
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused)]
+#[rustfmt::skip]
 mod generated;
 mod hooks;
 mod multipart;

@@ -24,6 +24,7 @@
 //! ```
 
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
+#[rustfmt::skip]
 mod generated;
 mod schema_registry;
 mod timestamp;
