@@ -3,13 +3,17 @@
 //! documented example (each valid, or invalid exactly where the spec says the
 //! documentation is wrong), and refuses the request bodies the service would.
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use std::sync::OnceLock;
 
 use serde_json::{json, Value};
-use zendesk_spec::example_files::{self, ExampleTarget};
-use zendesk_spec::json_schema;
+use support::{
+    bundle, classify, example_cases, example_files, example_path, operations, read_json, spec,
+    validator, walk,
+};
+use zendesk_spec::example_files::ExampleTarget;
 use zendesk_spec::operations::{BodySchema, Operation};
 use zendesk_spec::{workspace_root, SpecDocument};
 
@@ -315,58 +319,22 @@ fn the_json_schema_bundle_is_complete_and_self_contained() {
 
 #[test]
 fn every_example_validates_against_its_schema_or_fails_exactly_where_noted() {
-    let mut checked = 0;
-    for operation in operations() {
-        let bodies = operation
-            .request_body
-            .iter()
-            .flat_map(|b| b.media.iter().map(|m| (None, m)))
-            .chain(
-                operation
-                    .responses
-                    .iter()
-                    .flat_map(|r| r.media.iter().map(move |m| (Some(r.status.clone()), m))),
-            );
-        for (status, media) in bodies {
-            for example in &media.examples {
-                let file = example_path(&example.file);
-                let what = format!(
-                    "{} {} example `{}`",
-                    operation.id,
-                    status.as_deref().unwrap_or("request"),
-                    example.name
-                );
-                let file_name = file.file_name().unwrap().to_str().unwrap();
-                let expected_target = match &status {
-                    None => ExampleTarget::Request {
-                        operation_id: operation.id.clone(),
-                    },
-                    Some(status) => ExampleTarget::Response {
-                        operation_id: operation.id.clone(),
-                        status: status.clone(),
-                    },
-                };
-                assert_eq!(
-                    classify(file_name),
-                    Ok(expected_target),
-                    "{what}: file name does not follow the convention"
-                );
-                let instance = read_json(&file);
-                let schema = match &media.schema {
-                    BodySchema::Component(name) => name.clone(),
-                    BodySchema::Inline(_) => panic!("{what}: examples belong to named schemas"),
-                };
-                let expected: BTreeSet<String> =
-                    example.invalid.iter().map(|v| v.pointer.clone()).collect();
-                assert_violations(&schema, &instance, &expected, &what);
-                checked += 1;
-            }
-        }
+    let cases = example_cases();
+    for case in &cases {
+        let file_name = case.file.file_name().unwrap().to_str().unwrap();
+        assert_eq!(
+            classify(file_name).as_ref(),
+            Ok(&case.target),
+            "{}: the file name does not say what it is an example of",
+            case.what
+        );
+        let expected: BTreeSet<String> = case.invalid_at.iter().cloned().collect();
+        assert_violations(&case.schema, &read_json(&case.file), &expected, &case.what);
     }
     assert_eq!(
-        checked,
-        example_files().len() - schema_example_count(),
-        "operation examples"
+        cases.len(),
+        example_files().len(),
+        "every example file is checked once"
     );
 }
 
@@ -392,9 +360,7 @@ fn every_example_file_is_linked_and_every_documented_example_is_kept() {
     for file in example_files() {
         let name = file.file_name().unwrap().to_str().unwrap();
         match classify(name) {
-            Ok(ExampleTarget::Schema { name: schema }) => {
-                assert_violations(&schema, &read_json(&file), &BTreeSet::new(), name);
-            }
+            Ok(ExampleTarget::Schema { .. }) => {}
             Ok(_) => assert!(
                 linked_set.contains(&file),
                 "{name} is not linked from the spec"
@@ -627,43 +593,6 @@ fn translation_errors_name_the_place() {
 
 // ---- helpers -----------------------------------------------------------------
 
-fn spec() -> &'static SpecDocument {
-    static SPEC: OnceLock<SpecDocument> = OnceLock::new();
-    SPEC.get_or_init(|| SpecDocument::load_workspace_spec().unwrap_or_else(|e| panic!("{e}")))
-}
-
-fn operations() -> &'static [Operation] {
-    static OPERATIONS: OnceLock<Vec<Operation>> = OnceLock::new();
-    OPERATIONS.get_or_init(|| spec().operations().unwrap_or_else(|e| panic!("{e}")))
-}
-
-fn bundle() -> &'static Value {
-    static BUNDLE: OnceLock<Value> = OnceLock::new();
-    BUNDLE.get_or_init(|| {
-        spec()
-            .json_schema_bundle()
-            .unwrap_or_else(|e| panic!("{e}"))
-    })
-}
-
-/// A validator for one named schema of the bundle, with formats checked.
-fn validator(schema: &str) -> jsonschema::Validator {
-    assert!(
-        bundle()["definitions"].get(schema).is_some(),
-        "no schema {schema}"
-    );
-    let root = json!({
-        "$schema": json_schema::DRAFT_07,
-        "definitions": bundle()["definitions"],
-        "allOf": [{"$ref": json_schema::bundle_ref(schema)}],
-    });
-    jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft7)
-        .should_validate_formats(true)
-        .build(&root)
-        .unwrap_or_else(|e| panic!("{schema} does not compile: {e}"))
-}
-
 /// Where the innermost violations lie (every branch of a `oneOf` included).
 fn leaf_error_locations(schema: &str, instance: &Value) -> BTreeSet<String> {
     validator(schema)
@@ -724,66 +653,4 @@ fn response_schemas() -> BTreeSet<String> {
             BodySchema::Inline(_) => None,
         })
         .collect()
-}
-
-fn classify(file_name: &str) -> Result<ExampleTarget, String> {
-    let schemas = spec().component_schemas();
-    example_files::classify(
-        file_name,
-        |name| operations().iter().any(|o| o.id == name),
-        |name| schemas.contains_key(name),
-    )
-}
-
-fn example_path(relative: &str) -> PathBuf {
-    spec().directory().join(relative)
-}
-
-fn example_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(spec().directory().join("examples"))
-        .expect("spec/examples")
-        .map(|entry| entry.unwrap().path())
-        .collect();
-    files.sort();
-    files
-}
-
-fn schema_example_count() -> usize {
-    example_files()
-        .iter()
-        .filter(|f| {
-            matches!(
-                classify(f.file_name().unwrap().to_str().unwrap()),
-                Ok(ExampleTarget::Schema { .. })
-            )
-        })
-        .count()
-}
-
-fn read_json(path: impl AsRef<std::path::Path>) -> Value {
-    let path = path.as_ref();
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// Calls `visit` with every object in `value` and its JSON pointer.
-fn walk(value: &Value, pointer: &str, visit: &mut dyn FnMut(&str, &Value)) {
-    match value {
-        Value::Object(map) => {
-            visit(pointer, value);
-            for (key, child) in map {
-                walk(
-                    child,
-                    &format!("{pointer}/{}", json_schema::escape_pointer_token(key)),
-                    visit,
-                );
-            }
-        }
-        Value::Array(items) => {
-            for (index, child) in items.iter().enumerate() {
-                walk(child, &format!("{pointer}/{index}"), visit);
-            }
-        }
-        _ => {}
-    }
 }

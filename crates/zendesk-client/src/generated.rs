@@ -145,7 +145,7 @@ Arguments:
 */
     pub async fn list_side_conversations<'a>(
         &'a self,
-        ticket_id: ::std::num::NonZeroU64,
+        ticket_id: i64,
         include: Option<&'a zendesk_models::SideConversationSideload>,
         page: Option<::std::num::NonZeroU64>,
         per_page: Option<::std::num::NonZeroU64>,
@@ -216,7 +216,7 @@ Arguments:
 */
     pub async fn create_side_conversation<'a>(
         &'a self,
-        ticket_id: ::std::num::NonZeroU64,
+        ticket_id: i64,
         body: &'a zendesk_models::CreateSideConversationRequest,
     ) -> Result<
         ResponseValue<zendesk_models::SideConversationChangeResponse>,
@@ -279,7 +279,7 @@ Arguments:
 */
     pub async fn show_side_conversation<'a>(
         &'a self,
-        ticket_id: ::std::num::NonZeroU64,
+        ticket_id: i64,
         side_conversation_id: &'a str,
         include: Option<&'a zendesk_models::SideConversationSideload>,
     ) -> Result<
@@ -343,7 +343,7 @@ Arguments:
 */
     pub async fn update_side_conversation<'a>(
         &'a self,
-        ticket_id: ::std::num::NonZeroU64,
+        ticket_id: i64,
         side_conversation_id: &'a str,
         body: &'a zendesk_models::UpdateSideConversationRequest,
     ) -> Result<
@@ -407,7 +407,7 @@ Arguments:
 */
     pub async fn reply_to_side_conversation<'a>(
         &'a self,
-        ticket_id: ::std::num::NonZeroU64,
+        ticket_id: i64,
         side_conversation_id: &'a str,
         body: &'a zendesk_models::ReplyToSideConversationRequest,
     ) -> Result<
@@ -472,7 +472,7 @@ Arguments:
 */
     pub async fn import_side_conversation<'a>(
         &'a self,
-        ticket_id: ::std::num::NonZeroU64,
+        ticket_id: i64,
         body: &'a zendesk_models::ImportSideConversationRequest,
     ) -> Result<
         ResponseValue<zendesk_models::SideConversationChangeResponse>,
@@ -535,7 +535,7 @@ Arguments:
 */
     pub async fn import_side_conversation_events<'a>(
         &'a self,
-        ticket_id: ::std::num::NonZeroU64,
+        ticket_id: i64,
         side_conversation_id: &'a str,
         body: &'a zendesk_models::ImportSideConversationEventsRequest,
     ) -> Result<
@@ -602,7 +602,7 @@ Arguments:
 */
     pub async fn list_side_conversation_events<'a>(
         &'a self,
-        ticket_id: ::std::num::NonZeroU64,
+        ticket_id: i64,
         side_conversation_id: &'a str,
         include: Option<&'a zendesk_models::SideConversationEventSideload>,
         page: Option<::std::num::NonZeroU64>,
@@ -729,7 +729,7 @@ Arguments:
 */
     pub async fn show_attachment<'a>(
         &'a self,
-        attachment_id: ::std::num::NonZeroU64,
+        attachment_id: i64,
     ) -> Result<
         ResponseValue<zendesk_models::AttachmentResponse>,
         Error<zendesk_models::ErrorResponse>,
@@ -791,9 +791,9 @@ Arguments:
 */
     pub async fn redact_comment_attachment<'a>(
         &'a self,
-        ticket_id: ::std::num::NonZeroU64,
-        comment_id: ::std::num::NonZeroU64,
-        attachment_id: ::std::num::NonZeroU64,
+        ticket_id: i64,
+        comment_id: i64,
+        attachment_id: i64,
     ) -> Result<
         ResponseValue<zendesk_models::AttachmentResponse>,
         Error<zendesk_models::ErrorResponse>,

@@ -35,8 +35,8 @@ pub struct Attachment {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i64>,
     ///Thumbnails of an image (a thumbnail has no thumbnails of its own).
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub thumbnails: ::std::vec::Vec<Attachment>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub thumbnails: ::std::option::Option<::std::vec::Vec<Attachment>>,
     ///The attachment's API URL.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
@@ -499,8 +499,8 @@ pub struct SideConversation {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message_added_at: ::std::option::Option<crate::Timestamp>,
     ///Everyone who took part in the side conversation.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub participants: ::std::vec::Vec<Participant>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub participants: ::std::option::Option<::std::vec::Vec<Participant>>,
     ///A plain text preview of the latest message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub preview_text: ::std::option::Option<::std::string::String>,
@@ -672,8 +672,8 @@ pub struct SideConversationEventListResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_page: ::std::option::Option<::std::string::String>,
     ///Sideloaded with `include=side_conversations`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub side_conversations: ::std::vec::Vec<SideConversation>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub side_conversations: ::std::option::Option<::std::vec::Vec<SideConversation>>,
 }
 impl SideConversationEventListResponse {
     pub fn builder() -> builder::SideConversationEventListResponse {
@@ -763,8 +763,8 @@ pub struct SideConversationListResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i64>,
     ///Sideloaded with `include=events`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub events: ::std::vec::Vec<SideConversationEvent>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub events: ::std::option::Option<::std::vec::Vec<SideConversationEvent>>,
     ///The URL of the next page, or null on the last page.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
@@ -789,8 +789,10 @@ impl SideConversationListResponse {
 )]
 pub struct SideConversationMessage {
     ///The message's attachments.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub attachments: ::std::vec::Vec<SideConversationMessageAttachment>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub attachments: ::std::option::Option<
+        ::std::vec::Vec<SideConversationMessageAttachment>,
+    >,
     ///The plain text body.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
@@ -808,8 +810,8 @@ pub struct SideConversationMessage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
     ///The recipients.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub to: ::std::vec::Vec<Participant>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub to: ::std::option::Option<::std::vec::Vec<Participant>>,
     ///The channel the message came through (documented only in examples of the events page).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub via: ::std::option::Option<::std::string::String>,
@@ -866,8 +868,8 @@ impl SideConversationMessageAttachment {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
 pub struct SideConversationResponse {
     ///Sideloaded with `include=events`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub events: ::std::vec::Vec<SideConversationEvent>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub events: ::std::option::Option<::std::vec::Vec<SideConversationEvent>>,
     pub side_conversation: SideConversation,
 }
 impl SideConversationResponse {
@@ -1086,8 +1088,8 @@ pub struct Upload {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attachment: ::std::option::Option<Attachment>,
     ///Every file of the upload so far.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub attachments: ::std::vec::Vec<Attachment>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub attachments: ::std::option::Option<::std::vec::Vec<Attachment>>,
     ///When the token expires.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<crate::Timestamp>,
@@ -1140,7 +1142,7 @@ pub mod builder {
         >,
         size: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
         thumbnails: ::std::result::Result<
-            ::std::vec::Vec<super::Attachment>,
+            ::std::option::Option<::std::vec::Vec<super::Attachment>>,
             ::std::string::String,
         >,
         url: ::std::result::Result<
@@ -1259,7 +1261,9 @@ pub mod builder {
         }
         pub fn thumbnails<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::Attachment>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::Attachment>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.thumbnails = value
@@ -2632,7 +2636,7 @@ pub mod builder {
             ::std::string::String,
         >,
         participants: ::std::result::Result<
-            ::std::vec::Vec<super::Participant>,
+            ::std::option::Option<::std::vec::Vec<super::Participant>>,
             ::std::string::String,
         >,
         preview_text: ::std::result::Result<
@@ -2731,7 +2735,9 @@ pub mod builder {
         }
         pub fn participants<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::Participant>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::Participant>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.participants = value
@@ -3481,7 +3487,7 @@ pub mod builder {
             ::std::string::String,
         >,
         side_conversations: ::std::result::Result<
-            ::std::vec::Vec<super::SideConversation>,
+            ::std::option::Option<::std::vec::Vec<super::SideConversation>>,
             ::std::string::String,
         >,
     }
@@ -3543,7 +3549,9 @@ pub mod builder {
         }
         pub fn side_conversations<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::SideConversation>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::SideConversation>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.side_conversations = value
@@ -3671,7 +3679,7 @@ pub mod builder {
     pub struct SideConversationListResponse {
         count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
         events: ::std::result::Result<
-            ::std::vec::Vec<super::SideConversationEvent>,
+            ::std::option::Option<::std::vec::Vec<super::SideConversationEvent>>,
             ::std::string::String,
         >,
         next_page: ::std::result::Result<
@@ -3713,7 +3721,9 @@ pub mod builder {
         }
         pub fn events<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::SideConversationEvent>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::SideConversationEvent>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.events = value
@@ -3790,7 +3800,9 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct SideConversationMessage {
         attachments: ::std::result::Result<
-            ::std::vec::Vec<super::SideConversationMessageAttachment>,
+            ::std::option::Option<
+                ::std::vec::Vec<super::SideConversationMessageAttachment>,
+            >,
             ::std::string::String,
         >,
         body: ::std::result::Result<
@@ -3818,7 +3830,7 @@ pub mod builder {
             ::std::string::String,
         >,
         to: ::std::result::Result<
-            ::std::vec::Vec<super::Participant>,
+            ::std::option::Option<::std::vec::Vec<super::Participant>>,
             ::std::string::String,
         >,
         via: ::std::result::Result<
@@ -3845,7 +3857,9 @@ pub mod builder {
         pub fn attachments<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::std::vec::Vec<super::SideConversationMessageAttachment>,
+                ::std::option::Option<
+                    ::std::vec::Vec<super::SideConversationMessageAttachment>,
+                >,
             >,
             T::Error: ::std::fmt::Display,
         {
@@ -3926,7 +3940,9 @@ pub mod builder {
         }
         pub fn to<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::Participant>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::Participant>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.to = value
@@ -4144,7 +4160,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct SideConversationResponse {
         events: ::std::result::Result<
-            ::std::vec::Vec<super::SideConversationEvent>,
+            ::std::option::Option<::std::vec::Vec<super::SideConversationEvent>>,
             ::std::string::String,
         >,
         side_conversation: ::std::result::Result<
@@ -4165,7 +4181,9 @@ pub mod builder {
     impl SideConversationResponse {
         pub fn events<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::SideConversationEvent>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::SideConversationEvent>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.events = value
@@ -4615,7 +4633,7 @@ pub mod builder {
             ::std::string::String,
         >,
         attachments: ::std::result::Result<
-            ::std::vec::Vec<super::Attachment>,
+            ::std::option::Option<::std::vec::Vec<super::Attachment>>,
             ::std::string::String,
         >,
         expires_at: ::std::result::Result<
@@ -4649,7 +4667,9 @@ pub mod builder {
         }
         pub fn attachments<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::Attachment>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::Attachment>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.attachments = value

@@ -1,0 +1,220 @@
+//! The generated models against the spec's examples: each type's derived
+//! schema accepts its examples (the types are no stricter than the spec),
+//! and each example reads into its type and writes back unchanged.
+
+mod support;
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Map, Value};
+use support::{bundle, example_cases, read_json, ExampleCase};
+use zendesk_models::{schema_type, SCHEMA_TYPES};
+
+/// The examples the spec holds valid (those noted `x-invalid` break the
+/// schema on purpose and are no test of the types).
+fn valid_examples() -> Vec<ExampleCase> {
+    let cases: Vec<ExampleCase> = example_cases()
+        .into_iter()
+        .filter(|c| c.invalid_at.is_empty())
+        .collect();
+    assert!(cases.len() >= 25, "only {} valid examples", cases.len());
+    cases
+}
+
+#[test]
+fn every_component_schema_has_one_type() {
+    let types: BTreeSet<&str> = SCHEMA_TYPES.iter().map(|t| t.name).collect();
+    let schemas: BTreeSet<&str> = bundle()["definitions"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(types, schemas);
+    assert_eq!(types.len(), SCHEMA_TYPES.len(), "a schema listed twice");
+}
+
+#[test]
+fn each_types_derived_schema_accepts_its_examples() {
+    for case in valid_examples() {
+        let schema_type =
+            schema_type(&case.schema).unwrap_or_else(|| panic!("no type for {}", case.schema));
+        let derived = serde_json::to_value((schema_type.json_schema)()).unwrap();
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft7)
+            .should_validate_formats(true)
+            .build(&derived)
+            .unwrap_or_else(|e| {
+                panic!("{}: the derived schema does not compile: {e}", case.schema)
+            });
+        let instance = read_json(&case.file);
+        let errors: Vec<String> = validator
+            .iter_errors(&instance)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{}: {} refuses it:\n{}",
+            case.what,
+            case.schema,
+            errors.join("\n")
+        );
+    }
+}
+
+#[test]
+fn every_example_reads_into_its_type_and_writes_back_unchanged() {
+    for case in valid_examples() {
+        let original = read_json(&case.file);
+        let schema_type = schema_type(&case.schema).unwrap();
+        let written = (schema_type.round_trip)(&original)
+            .unwrap_or_else(|e| panic!("{}: does not read as {}: {e}", case.what, case.schema));
+        let schema = json!({"$ref": format!("#/definitions/{}", case.schema)});
+        assert_eq!(
+            without_optional_nulls(&written, &schema),
+            without_optional_nulls(&original, &schema),
+            "{}: written back differently",
+            case.what
+        );
+    }
+}
+
+#[test]
+fn the_comparison_keeps_nulls_where_they_matter() {
+    // A required property's null is kept, so losing it would be caught.
+    let schema = json!({"$ref": "#/definitions/Upload"});
+    assert_eq!(
+        without_optional_nulls(&json!({"token": null, "expires_at": null}), &schema),
+        json!({"token": null})
+    );
+}
+
+#[test]
+fn responses_with_unknown_fields_still_read() {
+    let response = json!({
+        "side_conversation": {"id": "a", "added_later": {"x": [1]}, "participants": [{"user_id": 1, "new": true}]},
+        "events": [{"id": "e", "type": "some_new_type", "message": {"to": [], "brand_new": 1}}],
+    });
+    let written = (schema_type("SideConversationResponse").unwrap().round_trip)(&response).unwrap();
+    assert_eq!(written["side_conversation"]["id"], "a");
+    assert_eq!(written["events"][0]["type"], "some_new_type");
+}
+
+#[test]
+fn request_types_refuse_what_the_service_refuses() {
+    let create = schema_type("CreateSideConversationRequest").unwrap();
+    let unknown_field = json!({"message": {"to": [{"user_id": 1}], "cc": []}});
+    assert!((create.round_trip)(&unknown_field).is_err());
+    let mixed = json!({"message": {"to": [{"user_id": 1}, {"slack_workspace_id": "T", "slack_channel_id": "C"}]}});
+    assert!((create.round_trip)(&mixed).is_err());
+    let state = schema_type("UpdateSideConversationRequest").unwrap();
+    assert!((state.round_trip)(&json!({"side_conversation": {"state": "pending"}})).is_err());
+}
+
+#[test]
+fn requests_built_in_rust_pass_the_spec() {
+    use zendesk_models::{
+        CreateSideConversationRequest, MessageRequest, SlackMessageRequest, SlackParticipant,
+    };
+    let message = SlackMessageRequest::builder()
+        .subject(Some("My printer is on fire!".to_string()))
+        .body(Some("The smoke is very colorful.".to_string()))
+        .to(vec![SlackParticipant {
+            slack_workspace_id: "T123ABC".into(),
+            slack_channel_id: "C456DEF".into(),
+        }]);
+    let request = CreateSideConversationRequest::builder()
+        .message(MessageRequest::SlackMessageRequest(
+            message.try_into().unwrap(),
+        ))
+        .try_into()
+        .map(|r: CreateSideConversationRequest| r)
+        .unwrap();
+    let json = serde_json::to_value(&request).unwrap();
+    let errors: Vec<String> = support::validator("CreateSideConversationRequest")
+        .iter_errors(&json)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{json}: {errors:?}");
+    assert_eq!(json["message"]["to"][0]["slack_channel_id"], "C456DEF");
+}
+
+/// `value` without the `null`s of properties its schema does not require:
+/// the types write an absent optional value as absent, never as `null`.
+fn without_optional_nulls(value: &Value, schema: &Value) -> Value {
+    let schema = resolve(schema);
+    match value {
+        Value::Object(map) => {
+            let required = required_properties(schema);
+            let mut out = Map::new();
+            for (key, child) in map {
+                if child.is_null() && !required.contains(key.as_str()) {
+                    continue;
+                }
+                out.insert(
+                    key.clone(),
+                    without_optional_nulls(child, &property_schema(schema, key)),
+                );
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => {
+            let item_schema = schema.get("items").cloned().unwrap_or(json!({}));
+            Value::Array(
+                items
+                    .iter()
+                    .map(|i| without_optional_nulls(i, &item_schema))
+                    .collect(),
+            )
+        }
+        other => other.clone(),
+    }
+}
+
+fn resolve(schema: &Value) -> &Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => resolve(
+            bundle()
+                .pointer(reference.trim_start_matches('#'))
+                .expect("$ref resolves"),
+        ),
+        None => schema,
+    }
+}
+
+/// The schema and the branches of its `oneOf`/`anyOf`/`allOf`.
+fn branches(schema: &Value) -> Vec<&Value> {
+    let mut all = vec![schema];
+    for keyword in ["oneOf", "anyOf", "allOf"] {
+        for branch in schema
+            .get(keyword)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            all.extend(branches(resolve(branch)));
+        }
+    }
+    all
+}
+
+fn required_properties(schema: &Value) -> BTreeSet<&str> {
+    branches(schema)
+        .into_iter()
+        .flat_map(|s| {
+            s.get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+        })
+        .filter_map(Value::as_str)
+        .collect()
+}
+
+fn property_schema(schema: &Value, key: &str) -> Value {
+    branches(schema)
+        .into_iter()
+        .find_map(|s| s.get("properties").and_then(|p| p.get(key)))
+        .cloned()
+        .unwrap_or(json!({}))
+}

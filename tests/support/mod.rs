@@ -1,0 +1,170 @@
+//! What the workspace tests share: the spec, its bundle, validators for its
+//! schemas, and its example files.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use serde_json::{json, Value};
+use zendesk_spec::example_files::{self, ExampleTarget};
+use zendesk_spec::json_schema;
+use zendesk_spec::operations::{BodySchema, Operation};
+use zendesk_spec::SpecDocument;
+
+pub fn spec() -> &'static SpecDocument {
+    static SPEC: OnceLock<SpecDocument> = OnceLock::new();
+    SPEC.get_or_init(|| SpecDocument::load_workspace_spec().unwrap_or_else(|e| panic!("{e}")))
+}
+
+pub fn operations() -> &'static [Operation] {
+    static OPERATIONS: OnceLock<Vec<Operation>> = OnceLock::new();
+    OPERATIONS.get_or_init(|| spec().operations().unwrap_or_else(|e| panic!("{e}")))
+}
+
+pub fn bundle() -> &'static Value {
+    static BUNDLE: OnceLock<Value> = OnceLock::new();
+    BUNDLE.get_or_init(|| {
+        spec()
+            .json_schema_bundle()
+            .unwrap_or_else(|e| panic!("{e}"))
+    })
+}
+
+/// A validator for one named schema of the bundle, with formats checked.
+pub fn validator(schema: &str) -> jsonschema::Validator {
+    assert!(
+        bundle()["definitions"].get(schema).is_some(),
+        "no schema {schema}"
+    );
+    let root = json!({
+        "$schema": json_schema::DRAFT_07,
+        "definitions": bundle()["definitions"],
+        "allOf": [{"$ref": json_schema::bundle_ref(schema)}],
+    });
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft7)
+        .should_validate_formats(true)
+        .build(&root)
+        .unwrap_or_else(|e| panic!("{schema} does not compile: {e}"))
+}
+
+pub fn classify(file_name: &str) -> Result<ExampleTarget, String> {
+    let schemas = spec().component_schemas();
+    example_files::classify(
+        file_name,
+        |name| operations().iter().any(|o| o.id == name),
+        |name| schemas.contains_key(name),
+    )
+}
+
+pub fn example_path(relative: &str) -> PathBuf {
+    spec().directory().join(relative)
+}
+
+pub fn example_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(spec().directory().join("examples"))
+        .expect("spec/examples")
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
+pub fn read_json(path: impl AsRef<std::path::Path>) -> Value {
+    let path = path.as_ref();
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Calls `visit` with every object in `value` and its JSON pointer.
+pub fn walk(value: &Value, pointer: &str, visit: &mut dyn FnMut(&str, &Value)) {
+    match value {
+        Value::Object(map) => {
+            visit(pointer, value);
+            for (key, child) in map {
+                walk(
+                    child,
+                    &format!("{pointer}/{}", json_schema::escape_pointer_token(key)),
+                    visit,
+                );
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                walk(child, &format!("{pointer}/{index}"), visit);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// One example body and the component schema it is an example of.
+#[derive(Debug, Clone)]
+pub struct ExampleCase {
+    /// Says which example it is, for messages.
+    pub what: String,
+    /// What the spec links the file to.
+    pub target: ExampleTarget,
+    pub schema: String,
+    pub file: PathBuf,
+    /// The pointers where the spec notes that the example breaks the schema.
+    pub invalid_at: Vec<String>,
+}
+
+/// Every example: those linked from operations, then the schema examples.
+pub fn example_cases() -> Vec<ExampleCase> {
+    let mut cases = Vec::new();
+    for operation in operations() {
+        let request = operation
+            .request_body
+            .iter()
+            .flat_map(|b| b.media.iter().map(|m| ("request".to_string(), m)));
+        let responses = operation
+            .responses
+            .iter()
+            .flat_map(|r| r.media.iter().map(move |m| (r.status.clone(), m)));
+        for (status, media) in request.chain(responses) {
+            let target = if status == "request" {
+                ExampleTarget::Request {
+                    operation_id: operation.id.clone(),
+                }
+            } else {
+                ExampleTarget::Response {
+                    operation_id: operation.id.clone(),
+                    status: status.clone(),
+                }
+            };
+            for example in &media.examples {
+                let BodySchema::Component(schema) = &media.schema else {
+                    panic!(
+                        "{} {status}: examples belong to named schemas",
+                        operation.id
+                    );
+                };
+                cases.push(ExampleCase {
+                    what: format!("{} {status} example `{}`", operation.id, example.name),
+                    target: target.clone(),
+                    schema: schema.clone(),
+                    file: example_path(&example.file),
+                    invalid_at: example.invalid.iter().map(|v| v.pointer.clone()).collect(),
+                });
+            }
+        }
+    }
+    for file in example_files() {
+        let name = file.file_name().unwrap().to_str().unwrap().to_string();
+        if let Ok(ExampleTarget::Schema { name: schema }) = classify(&name) {
+            cases.push(ExampleCase {
+                what: name,
+                target: ExampleTarget::Schema {
+                    name: schema.clone(),
+                },
+                schema,
+                file,
+                invalid_at: Vec::new(),
+            });
+        }
+    }
+    cases
+}
