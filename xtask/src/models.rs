@@ -13,6 +13,7 @@ fn settings() -> TypeSpaceSettings {
     let mut settings = TypeSpaceSettings::default();
     settings
         .with_struct_builder(true)
+        .with_derive("PartialEq".to_string())
         .with_derive("schemars::JsonSchema".to_string())
         .with_map_type("::std::collections::BTreeMap")
         // Timestamps keep the service's own text (`+00:00` stays `+00:00`),

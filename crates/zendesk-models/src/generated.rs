@@ -7,6 +7,7 @@
     Clone,
     Debug,
     Default,
+    PartialEq,
     schemars::JsonSchema
 )]
 pub struct Attachment {
@@ -47,7 +48,14 @@ impl Attachment {
     }
 }
 ///One ticket attachment.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 pub struct AttachmentResponse {
     pub attachment: Attachment,
 }
@@ -57,7 +65,14 @@ impl AttachmentResponse {
     }
 }
 ///A message of a child ticket side conversation.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 #[serde(deny_unknown_fields)]
 pub struct ChildTicketMessageRequest {
     ///Ids of side conversation attachments to add to the message.
@@ -85,7 +100,14 @@ impl ChildTicketMessageRequest {
     }
 }
 ///The assignee of a child ticket side conversation, a support group and optionally one of its agents.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 #[serde(deny_unknown_fields)]
 pub struct ChildTicketParticipant {
     ///The id of the agent, a member of the group, the child ticket is assigned to.
@@ -100,7 +122,14 @@ impl ChildTicketParticipant {
     }
 }
 ///The multipart body of `CreateSideConversationAttachment`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 pub struct CreateSideConversationAttachmentRequest {
     ///The file, with its file name and content type in the part's headers.
     pub file: ::std::string::String,
@@ -111,7 +140,14 @@ impl CreateSideConversationAttachmentRequest {
     }
 }
 ///The body of `CreateSideConversation`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSideConversationRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -124,7 +160,14 @@ impl CreateSideConversationRequest {
     }
 }
 ///An email participant by address, with an optional display name.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 #[serde(deny_unknown_fields)]
 pub struct EmailAddressParticipant {
     ///The participant's email address.
@@ -139,7 +182,14 @@ impl EmailAddressParticipant {
     }
 }
 ///A message of an email side conversation.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 #[serde(deny_unknown_fields)]
 pub struct EmailMessageRequest {
     ///Ids of side conversation attachments to add to the message.
@@ -167,7 +217,14 @@ impl EmailMessageRequest {
     }
 }
 ///A participant of an email side conversation.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 #[serde(untagged)]
 pub enum EmailParticipant {
     UserParticipant(EmailUserParticipant),
@@ -184,7 +241,14 @@ impl ::std::convert::From<EmailAddressParticipant> for EmailParticipant {
     }
 }
 ///An email participant who is an existing user, by user id.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 #[serde(deny_unknown_fields)]
 pub struct EmailUserParticipant {
     ///The user's id.
@@ -206,6 +270,7 @@ lists problems per field.
     Clone,
     Debug,
     Default,
+    PartialEq,
     schemars::JsonSchema
 )]
 pub struct ErrorResponse {
@@ -224,7 +289,14 @@ impl ErrorResponse {
     }
 }
 ///`ErrorResponseError`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 #[serde(untagged)]
 pub enum ErrorResponseError {
     String(::std::string::String),
@@ -242,6 +314,7 @@ impl ::std::convert::From<ErrorTitleAndMessage> for ErrorResponseError {
     Clone,
     Debug,
     Default,
+    PartialEq,
     schemars::JsonSchema
 )]
 pub struct ErrorTitleAndMessage {
@@ -256,7 +329,14 @@ impl ErrorTitleAndMessage {
     }
 }
 ///Key-value metadata from the caller's own systems. Every value is a string.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 #[serde(transparent)]
 pub struct ExternalIds(
     pub ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -288,7 +368,14 @@ impl ::std::convert::From<
     }
 }
 ///The body of `ImportSideConversationEvents`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 #[serde(deny_unknown_fields)]
 pub struct ImportSideConversationEventsRequest {
     ///The events to add, oldest first.
@@ -300,7 +387,14 @@ impl ImportSideConversationEventsRequest {
     }
 }
 ///The body of `ImportSideConversation`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 #[serde(deny_unknown_fields)]
 pub struct ImportSideConversationRequest {
     ///The side conversation's history, oldest first.
@@ -316,7 +410,14 @@ impl ImportSideConversationRequest {
 given) must all be of one side conversation type, which is the type of
 the variant.
 */
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 #[serde(untagged)]
 pub enum MessageRequest {
     EmailMessageRequest(EmailMessageRequest),
@@ -345,7 +446,14 @@ impl ::std::convert::From<MsTeamsMessageRequest> for MessageRequest {
     }
 }
 ///A message of a Microsoft Teams side conversation.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 #[serde(deny_unknown_fields)]
 pub struct MsTeamsMessageRequest {
     ///Ids of side conversation attachments to add to the message.
@@ -373,7 +481,14 @@ impl MsTeamsMessageRequest {
     }
 }
 ///A participant of a Microsoft Teams side conversation, a Teams channel.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 #[serde(deny_unknown_fields)]
 pub struct MsTeamsParticipant {
     ///The Teams channel id.
@@ -393,6 +508,7 @@ it. Which properties are set depends on the side conversation's type.
     Clone,
     Debug,
     Default,
+    PartialEq,
     schemars::JsonSchema
 )]
 pub struct Participant {
@@ -427,7 +543,14 @@ impl Participant {
     }
 }
 ///The agent id of a child ticket participant (an integer, though the documentation types it as a string).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 #[serde(untagged)]
 pub enum ParticipantSupportAgentId {
     Int64(i64),
@@ -447,7 +570,14 @@ impl ::std::convert::From<i64> for ParticipantSupportAgentId {
     }
 }
 ///The support group id of a child ticket participant (an integer, though the documentation types it as a string).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 #[serde(untagged)]
 pub enum ParticipantSupportGroupId {
     Int64(i64),
@@ -467,7 +597,14 @@ impl ::std::convert::From<i64> for ParticipantSupportGroupId {
     }
 }
 ///The body of `ReplyToSideConversation`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 #[serde(deny_unknown_fields)]
 pub struct ReplyToSideConversationRequest {
     pub message: MessageRequest,
@@ -484,6 +621,7 @@ impl ReplyToSideConversationRequest {
     Clone,
     Debug,
     Default,
+    PartialEq,
     schemars::JsonSchema
 )]
 pub struct SideConversation {
@@ -535,6 +673,7 @@ impl SideConversation {
     Clone,
     Debug,
     Default,
+    PartialEq,
     schemars::JsonSchema
 )]
 pub struct SideConversationAttachment {
@@ -563,7 +702,14 @@ impl SideConversationAttachment {
     }
 }
 ///A side conversation after a create, reply or import, with the event that recorded it.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 pub struct SideConversationChangeResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub event: ::std::option::Option<SideConversationEvent>,
@@ -586,6 +732,7 @@ still read.
     Clone,
     Debug,
     Default,
+    PartialEq,
     schemars::JsonSchema
 )]
 pub struct SideConversationEvent {
@@ -623,7 +770,14 @@ impl SideConversationEvent {
     }
 }
 ///A page of the incremental event export.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 pub struct SideConversationEventExportResponse {
     ///How many events this page holds.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -645,7 +799,14 @@ impl SideConversationEventExportResponse {
     }
 }
 ///One event to import, a message with the time it was originally sent.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 #[serde(deny_unknown_fields)]
 pub struct SideConversationEventImport {
     ///When the message was originally sent.
@@ -659,7 +820,14 @@ impl SideConversationEventImport {
     }
 }
 ///A page of a side conversation's events.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 pub struct SideConversationEventListResponse {
     ///How many events there are in all.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -739,6 +907,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SideConversationEventSid
     Clone,
     Debug,
     Default,
+    PartialEq,
     schemars::JsonSchema
 )]
 #[serde(deny_unknown_fields)]
@@ -757,7 +926,14 @@ impl SideConversationImport {
     }
 }
 ///A page of side conversations.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 pub struct SideConversationListResponse {
     ///How many side conversations there are in all.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -785,6 +961,7 @@ impl SideConversationListResponse {
     Clone,
     Debug,
     Default,
+    PartialEq,
     schemars::JsonSchema
 )]
 pub struct SideConversationMessage {
@@ -831,6 +1008,7 @@ impl SideConversationMessage {
     Clone,
     Debug,
     Default,
+    PartialEq,
     schemars::JsonSchema
 )]
 pub struct SideConversationMessageAttachment {
@@ -865,7 +1043,14 @@ impl SideConversationMessageAttachment {
     }
 }
 ///One side conversation.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 pub struct SideConversationResponse {
     ///Sideloaded with `include=events`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -992,6 +1177,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SideConversationState {
     Clone,
     Debug,
     Default,
+    PartialEq,
     schemars::JsonSchema
 )]
 #[serde(deny_unknown_fields)]
@@ -1014,6 +1200,7 @@ impl SideConversationUpdate {
     Clone,
     Debug,
     Default,
+    PartialEq,
     schemars::JsonSchema
 )]
 pub struct SideConversationUpdates {
@@ -1030,7 +1217,14 @@ impl SideConversationUpdates {
     }
 }
 ///A message of a Slack side conversation.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 #[serde(deny_unknown_fields)]
 pub struct SlackMessageRequest {
     ///Ids of side conversation attachments to add to the message.
@@ -1058,7 +1252,14 @@ impl SlackMessageRequest {
     }
 }
 ///A participant of a Slack side conversation, a channel of a Slack workspace.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 #[serde(deny_unknown_fields)]
 pub struct SlackParticipant {
     ///The Slack channel id.
@@ -1072,7 +1273,14 @@ impl SlackParticipant {
     }
 }
 ///The body of `UpdateSideConversation`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateSideConversationRequest {
     pub side_conversation: SideConversationUpdate,
@@ -1083,7 +1291,14 @@ impl UpdateSideConversationRequest {
     }
 }
 ///An upload, the files sent under one token.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 pub struct Upload {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attachment: ::std::option::Option<Attachment>,
@@ -1102,7 +1317,14 @@ impl Upload {
     }
 }
 ///The result of an upload.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, schemars::JsonSchema)]
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
 pub struct UploadResponse {
     pub upload: Upload,
 }
