@@ -42,11 +42,19 @@ fn generation_is_byte_identical_from_run_to_run() {
 #[test]
 fn drift_is_reported_with_a_diff_and_the_fix() {
     let spec = workspace_root().join(SPEC_PATH);
-    let mut files = xtask::generated_files(&spec).unwrap();
-    files[0].contents = files[0]
+    let files = xtask::generated_files(&spec).unwrap();
+    let tree = std::env::temp_dir().join(format!("zendesk-drift-{}", std::process::id()));
+    for file in &files {
+        std::fs::create_dir_all(tree.join(&file.path).parent().unwrap()).unwrap();
+        std::fs::write(tree.join(&file.path), &file.contents).unwrap();
+    }
+    assert!(xtask::drift(&tree, &files).is_empty());
+    let mut changed = files.clone();
+    changed[0].contents = changed[0]
         .contents
         .replacen("\"definitions\"", "\"definitionz\"", 1);
-    let drift = xtask::drift(&workspace_root(), &files);
+    let drift = xtask::drift(&tree, &changed);
+    std::fs::remove_dir_all(&tree).unwrap();
     assert_eq!(drift.len(), 1);
     assert!(
         drift[0].diff.contains("-  \"definitions\"")
