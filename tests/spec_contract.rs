@@ -13,9 +13,9 @@ use support::{
     bundle, classify, example_cases, example_files, example_path, operations, read_json, spec,
     validator, walk,
 };
-use zendesk_spec::example_files::ExampleTarget;
 use zendesk_spec::operations::{BodySchema, Operation};
 use zendesk_spec::{workspace_root, SpecDocument};
+use zendesk_validate::file_names::Target;
 
 /// The operations of Zendesk's reference pages: method, path, operationId.
 const DOCUMENTED_OPERATIONS: [(&str, &str, &str); 14] = [
@@ -322,10 +322,16 @@ fn every_example_validates_against_its_schema_or_fails_exactly_where_noted() {
     let cases = example_cases();
     for case in &cases {
         let file_name = case.file.file_name().unwrap().to_str().unwrap();
+        let named = classify(file_name).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
-            classify(file_name).as_ref(),
-            Ok(&case.target),
+            named.target, case.target,
             "{}: the file name does not say what it is an example of",
+            case.what
+        );
+        assert_eq!(
+            named.expect_invalid,
+            !case.invalid_at.is_empty(),
+            "{}: the label `invalid` is in the name exactly when the spec notes x-invalid",
             case.what
         );
         let expected: BTreeSet<String> = case.invalid_at.iter().cloned().collect();
@@ -360,7 +366,7 @@ fn every_example_file_is_linked_and_every_documented_example_is_kept() {
     for file in example_files() {
         let name = file.file_name().unwrap().to_str().unwrap();
         match classify(name) {
-            Ok(ExampleTarget::Schema { .. }) => {}
+            Ok(named) if matches!(named.target, Target::Schema(_)) => {}
             Ok(_) => assert!(
                 linked_set.contains(&file),
                 "{name} is not linked from the spec"

@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use serde_json::{json, Value};
-use zendesk_spec::example_files::{self, ExampleTarget};
 use zendesk_spec::json_schema;
 use zendesk_spec::operations::{BodySchema, Operation};
 use zendesk_spec::SpecDocument;
+use zendesk_validate::file_names::{self, NamedPayload, Target};
 
 pub fn spec() -> &'static SpecDocument {
     static SPEC: OnceLock<SpecDocument> = OnceLock::new();
@@ -49,9 +49,10 @@ pub fn validator(schema: &str) -> jsonschema::Validator {
         .unwrap_or_else(|e| panic!("{schema} does not compile: {e}"))
 }
 
-pub fn classify(file_name: &str) -> Result<ExampleTarget, String> {
+/// What a file name says, against the spec's own operations and schemas.
+pub fn classify(file_name: &str) -> Result<NamedPayload, String> {
     let schemas = spec().component_schemas();
-    example_files::classify(
+    file_names::classify(
         file_name,
         |name| operations().iter().any(|o| o.id == name),
         |name| schemas.contains_key(name),
@@ -105,7 +106,7 @@ pub struct ExampleCase {
     /// Says which example it is, for messages.
     pub what: String,
     /// What the spec links the file to.
-    pub target: ExampleTarget,
+    pub target: Target,
     pub schema: String,
     pub file: PathBuf,
     /// The pointers where the spec notes that the example breaks the schema.
@@ -126,11 +127,11 @@ pub fn example_cases() -> Vec<ExampleCase> {
             .flat_map(|r| r.media.iter().map(move |m| (r.status.clone(), m)));
         for (status, media) in request.chain(responses) {
             let target = if status == "request" {
-                ExampleTarget::Request {
+                Target::Request {
                     operation_id: operation.id.clone(),
                 }
             } else {
-                ExampleTarget::Response {
+                Target::Response {
                     operation_id: operation.id.clone(),
                     status: status.clone(),
                 }
@@ -154,12 +155,14 @@ pub fn example_cases() -> Vec<ExampleCase> {
     }
     for file in example_files() {
         let name = file.file_name().unwrap().to_str().unwrap().to_string();
-        if let Ok(ExampleTarget::Schema { name: schema }) = classify(&name) {
+        if let Ok(NamedPayload {
+            target: Target::Schema(schema),
+            ..
+        }) = classify(&name)
+        {
             cases.push(ExampleCase {
                 what: name,
-                target: ExampleTarget::Schema {
-                    name: schema.clone(),
-                },
+                target: Target::Schema(schema.clone()),
                 schema,
                 file,
                 invalid_at: Vec::new(),

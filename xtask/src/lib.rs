@@ -2,12 +2,14 @@
 //!
 //! spec/openapi.yaml --(zendesk-spec: OpenAPI 3.0 -> JSON Schema)--> bundle
 //!   bundle -> typify     -> crates/zendesk-models/src/generated.rs
-//!   bundle (as JSON)     -> crates/zendesk-models/src/generated_schema_bundle.json
+//!   bundle (as JSON)     -> crates/zendesk-validate/src/generated_schema_bundle.json
+//!   spec operations      -> crates/zendesk-validate/src/generated_operations.rs
 //!   spec   -> progenitor -> crates/zendesk-client/src/generated.rs
 //!                           (every schema replaced by the models' type)
 
 pub mod client;
 pub mod models;
+pub mod operations;
 pub mod rust_file;
 
 use std::path::{Path, PathBuf};
@@ -23,17 +25,23 @@ pub struct GeneratedFile {
 }
 
 pub const MODELS_RS: &str = "crates/zendesk-models/src/generated.rs";
-pub const SCHEMA_BUNDLE_JSON: &str = "crates/zendesk-models/src/generated_schema_bundle.json";
+pub const SCHEMA_BUNDLE_JSON: &str = "crates/zendesk-validate/src/generated_schema_bundle.json";
+pub const OPERATIONS_RS: &str = "crates/zendesk-validate/src/generated_operations.rs";
 pub const CLIENT_RS: &str = "crates/zendesk-client/src/generated.rs";
 
 /// Every generated file, as the spec at `spec_path` makes them.
 pub fn generated_files(spec_path: &Path) -> Result<Vec<GeneratedFile>, String> {
     let spec = SpecDocument::load(spec_path).map_err(|e| e.to_string())?;
     let bundle = spec.json_schema_bundle().map_err(|e| e.to_string())?;
+    let operations = spec.operations().map_err(|e| e.to_string())?;
     Ok(vec![
         GeneratedFile {
             path: SCHEMA_BUNDLE_JSON.into(),
             contents: rust_file::format_json(&sorted(&bundle))?,
+        },
+        GeneratedFile {
+            path: OPERATIONS_RS.into(),
+            contents: rust_file::format(operations::generate(&operations))?,
         },
         GeneratedFile {
             path: MODELS_RS.into(),

@@ -5,12 +5,9 @@
 //! - [`json_schema`] turns its OpenAPI 3.0 schemas into one draft-07 JSON
 //!   Schema bundle; the generated models and the validator both use that
 //!   bundle.
-//! - [`example_files`] is the naming convention that ties an example file to
-//!   its operation and status, or to its schema.
 
 mod document;
 mod error;
-pub mod example_files;
 pub mod json_schema;
 pub mod operations;
 
