@@ -180,49 +180,24 @@ enum LineRead {
     End,
 }
 
-/// Reads one line into `line`, or skips it whole once it passes `max_bytes`.
+/// Reads one line into `line`, or skips the rest of it once it passes
+/// `max_bytes` (so at most `max_bytes` of it is ever held).
 fn read_line_capped(
     reader: &mut impl BufRead,
     line: &mut Vec<u8>,
     max_bytes: usize,
 ) -> io::Result<LineRead> {
-    let mut too_long = false;
-    let mut read_any = false;
-    loop {
-        let available = match reader.fill_buf() {
-            Ok(available) => available,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if available.is_empty() {
-            return Ok(match (read_any, too_long) {
-                (false, _) => LineRead::End,
-                (true, true) => LineRead::TooLong,
-                (true, false) => LineRead::Line,
-            });
-        }
-        read_any = true;
-        let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
-            Some(end) => (&available[..=end], true),
-            None => (available, false),
-        };
-        let used = chunk.len();
-        if !too_long {
-            if line.len() + used > max_bytes + 2 {
-                too_long = true;
-                line.clear();
-                line.shrink_to(64 * 1024);
-            } else {
-                line.extend_from_slice(chunk);
-            }
-        }
-        reader.consume(used);
-        if done {
-            return Ok(if too_long {
-                LineRead::TooLong
-            } else {
-                LineRead::Line
-            });
-        }
+    // Room for the line ending after the payload.
+    let limit = max_bytes as u64 + 2;
+    let read = reader.by_ref().take(limit).read_until(b'\n', line)?;
+    if read == 0 {
+        return Ok(LineRead::End);
     }
+    if line.last() != Some(&b'\n') && read as u64 == limit {
+        reader.skip_until(b'\n')?;
+        line.clear();
+        line.shrink_to(64 * 1024);
+        return Ok(LineRead::TooLong);
+    }
+    Ok(LineRead::Line)
 }

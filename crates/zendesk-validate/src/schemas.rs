@@ -62,6 +62,15 @@ pub struct SchemaValidator {
     compiled: &'static jsonschema::Validator,
 }
 
+/// Two handles are equal when they share one compiled validator.
+impl PartialEq for SchemaValidator {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.compiled, other.compiled)
+    }
+}
+
+impl Eq for SchemaValidator {}
+
 impl std::fmt::Debug for SchemaValidator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SchemaValidator")
