@@ -171,7 +171,7 @@ fn event(n: usize, random: &mut XorShift) -> Value {
         "type": kind,
         "actor": participant(random),
         "created_at": created_at,
-        "via": if n % 3 == 0 { "api" } else { "support" },
+        "via": if n.is_multiple_of(3) { "api" } else { "support" },
         "url": format!("https://example.zendesk.com/api/v2/tickets/{}/side_conversations/{side_conversation_id}/events/{id}", 12_345 + n / 16),
     });
     if kind == "update" {
