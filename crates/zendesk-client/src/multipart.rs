@@ -1,8 +1,7 @@
 //! `CreateSideConversationAttachment`, the one operation progenitor 0.15
-//! cannot generate (it refuses `multipart/form-data` bodies). Written as
-//! progenitor writes the others, through the same hooks.
+//! cannot generate (it refuses `multipart/form-data` bodies).
 
-use progenitor_client::{ClientHooks, Error, OperationInfo, ResponseValue};
+use progenitor_client::{Error, ResponseValue};
 use zendesk_models::{ErrorResponse, SideConversationAttachment};
 
 use crate::Client;
@@ -30,25 +29,11 @@ impl Client {
             .file_name(file_name.to_string())
             .mime_str(content_type)
             .map_err(|e| Error::InvalidRequest(format!("content type {content_type:?}: {e}")))?;
-        let mut request = self
-            .client
-            .post(format!("{}{ATTACHMENTS_PATH}", self.baseurl))
-            .header(reqwest::header::ACCEPT, "application/json")
+        let request = self
+            .request_to(reqwest::Method::POST, ATTACHMENTS_PATH)
             .multipart(reqwest::multipart::Form::new().part("file", part))
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_side_conversation_attachment",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201 => ResponseValue::from_response(response).await,
-            400..=599 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        self.send(request, "create_side_conversation_attachment", 201)
+            .await
     }
 }
