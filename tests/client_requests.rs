@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use zendesk_client::{Client, ClientSettings, Error};
+use zendesk_client::{Client, ClientSettings, GeneratedError};
 use zendesk_models as models;
 
 /// A mock that answers `method path` with `status` and the example file
@@ -438,12 +438,16 @@ async fn a_zendesk_error_body_becomes_a_typed_error() {
         .await;
     let error = client(&server).show_attachment(1).await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
-    let Error::ErrorResponse(body) = error else {
+    let GeneratedError::ErrorResponse(body) = &error else {
         panic!("not a typed error: {error:?}")
     };
     assert_eq!(
         body.error,
         Some(models::ErrorResponseError::String("RecordNotFound".into()))
     );
-    assert_eq!(body.description.as_deref(), Some("Not found"));
+    let error = zendesk_client::Error::from(error);
+    assert_eq!(
+        (error.code(), error.description()),
+        (Some("RecordNotFound"), Some("Not found"))
+    );
 }

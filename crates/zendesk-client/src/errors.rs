@@ -35,7 +35,11 @@ pub enum ErrorKind {
 /// Every generated method's error converts into it with `?`, and the
 /// client's own helpers (pagination, export, uploads) return it.
 #[derive(Debug, Clone)]
-pub struct Error {
+pub struct Error(Box<Details>);
+
+/// Boxed, so a `Result<T, Error>` stays small.
+#[derive(Debug, Clone)]
+struct Details {
     kind: ErrorKind,
     status: Option<StatusCode>,
     body: Option<ErrorResponse>,
@@ -48,7 +52,7 @@ pub struct Error {
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error {
+        Error(Box::new(Details {
             kind,
             status: None,
             body: None,
@@ -57,7 +61,7 @@ impl Error {
             retry_after: None,
             attempts: 0,
             message: message.into(),
-        }
+        }))
     }
 
     fn from_response_parts(
@@ -69,7 +73,7 @@ impl Error {
             Some(body) if headers.contains_key(RAW_BODY_HEADER) => (None, body.description),
             other => (other, None),
         };
-        Error {
+        Error(Box::new(Details {
             kind: ErrorKind::Status,
             status: Some(status),
             body,
@@ -78,22 +82,22 @@ impl Error {
             retry_after: retry_after(headers),
             attempts: attempts(headers),
             message: String::new(),
-        }
+        }))
     }
 
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// The HTTP status, when the service answered.
     pub fn status(&self) -> Option<StatusCode> {
-        self.status
+        self.0.status
     }
 
     /// Zendesk's error code (`error`), such as `RecordNotFound`; for the
     /// object form of `error`, its `title`.
     pub fn code(&self) -> Option<&str> {
-        match self.body.as_ref()?.error.as_ref()? {
+        match self.0.body.as_ref()?.error.as_ref()? {
             ErrorResponseError::String(code) => Some(code),
             ErrorResponseError::ErrorTitleAndMessage(object) => object.title.as_deref(),
         }
@@ -101,7 +105,7 @@ impl Error {
 
     /// Zendesk's `description` (or, for the object form of `error`, its `message`).
     pub fn description(&self) -> Option<&str> {
-        let body = self.body.as_ref()?;
+        let body = self.0.body.as_ref()?;
         body.description.as_deref().or(match body.error.as_ref()? {
             ErrorResponseError::ErrorTitleAndMessage(object) => object.message.as_deref(),
             ErrorResponseError::String(_) => None,
@@ -110,7 +114,8 @@ impl Error {
 
     /// Zendesk's `details`, problems per field, when present.
     pub fn details(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
-        self.body
+        self.0
+            .body
             .as_ref()
             .map(|b| &b.details)
             .filter(|d| !d.is_empty())
@@ -118,35 +123,36 @@ impl Error {
 
     /// The whole error body, when it was Zendesk's JSON.
     pub fn body(&self) -> Option<&ErrorResponse> {
-        self.body.as_ref()
+        self.0.body.as_ref()
     }
 
     /// The body as text, when it was not JSON (a plain-text 429, a proxy's page).
     pub fn raw_body(&self) -> Option<&str> {
-        self.raw_body.as_deref()
+        self.0.raw_body.as_deref()
     }
 
     /// The service's id for the request, to quote to Zendesk support.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.0.request_id.as_deref()
     }
 
     /// How long the service asked to wait (`Retry-After`).
     pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
+        self.0.retry_after
     }
 
     /// How many times the request was sent (0 when it never was).
     pub fn attempts(&self) -> u32 {
-        self.attempts
+        self.0.attempts
     }
 
     /// Whether sending the same request later may succeed: a rate limit, a
     /// 5xx, or a transport failure.
     pub fn is_retryable(&self) -> bool {
-        match self.kind {
+        match self.0.kind {
             ErrorKind::Transport => true,
             ErrorKind::Status => self
+                .0
                 .status
                 .is_some_and(|s| s.as_u16() == 429 || s.is_server_error()),
             _ => false,
@@ -154,27 +160,27 @@ impl Error {
     }
 
     pub fn is_rate_limited(&self) -> bool {
-        self.status == Some(StatusCode::TOO_MANY_REQUESTS)
+        self.0.status == Some(StatusCode::TOO_MANY_REQUESTS)
     }
 
     pub fn is_not_found(&self) -> bool {
-        self.status == Some(StatusCode::NOT_FOUND)
+        self.0.status == Some(StatusCode::NOT_FOUND)
     }
 
     /// 401: no credentials, or credentials the service did not take.
     pub fn is_unauthorized(&self) -> bool {
-        self.status == Some(StatusCode::UNAUTHORIZED)
+        self.0.status == Some(StatusCode::UNAUTHORIZED)
     }
 
     /// 403: the user's role may not do this.
     pub fn is_forbidden(&self) -> bool {
-        self.status == Some(StatusCode::FORBIDDEN)
+        self.0.status == Some(StatusCode::FORBIDDEN)
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.status {
+        match self.0.status {
             Some(status) => {
                 write!(f, "Zendesk answered {status}")?;
                 if let Some(code) = self.code() {
@@ -183,25 +189,25 @@ impl fmt::Display for Error {
                 if let Some(description) = self.description() {
                     write!(f, ": {description}")?;
                 }
-                if let Some(raw) = &self.raw_body {
+                if let Some(raw) = &self.0.raw_body {
                     let raw: String = raw.chars().take(200).collect();
                     write!(f, ": {}", raw.trim())?;
                 }
-                if !self.message.is_empty() {
-                    write!(f, ": {}", self.message)?;
+                if !self.0.message.is_empty() {
+                    write!(f, ": {}", self.0.message)?;
                 }
             }
-            None => write!(f, "{}", self.message)?,
+            None => write!(f, "{}", self.0.message)?,
         }
         let mut notes = Vec::new();
-        if let Some(id) = &self.request_id {
+        if let Some(id) = &self.0.request_id {
             notes.push(format!("request id {id}"));
         }
-        if let Some(wait) = self.retry_after {
+        if let Some(wait) = self.0.retry_after {
             notes.push(format!("retry after {} s", wait.as_secs_f64()));
         }
-        if self.attempts > 1 {
-            notes.push(format!("after {} attempts", self.attempts));
+        if self.0.attempts > 1 {
+            notes.push(format!("after {} attempts", self.0.attempts));
         }
         if !notes.is_empty() {
             write!(f, " ({})", notes.join(", "))?;
@@ -224,7 +230,7 @@ impl From<progenitor_client::Error<ErrorResponse>> for Error {
             Generated::UnexpectedResponse(response) => {
                 let mut error =
                     Error::from_response_parts(response.status(), response.headers(), None);
-                error.message = "a status the API does not document".into();
+                error.0.message = "a status the API does not document".into();
                 error
             }
             Generated::InvalidResponsePayload(bytes, parse_error) => {
@@ -232,16 +238,16 @@ impl From<progenitor_client::Error<ErrorResponse>> for Error {
                     ErrorKind::InvalidResponse,
                     format!("the response body is not the documented JSON: {parse_error}"),
                 );
-                error.raw_body =
+                error.0.raw_body =
                     Some(String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).into_owned());
-                error.attempts = 1;
+                error.0.attempts = 1;
                 error
             }
             Generated::CommunicationError(e)
             | Generated::ResponseBodyError(e)
             | Generated::InvalidUpgrade(e) => {
                 let mut error = Error::new(ErrorKind::Transport, e.without_url().to_string());
-                error.status = None;
+                error.0.status = None;
                 error
             }
             Generated::InvalidRequest(message) => Error::new(ErrorKind::InvalidRequest, message),
@@ -259,7 +265,7 @@ impl From<progenitor_client::Error<ErrorResponse>> for Error {
                             rest.split_once(": ").map_or(rest, |(_, m)| m)
                         ),
                     );
-                    error.attempts = attempts;
+                    error.0.attempts = attempts;
                     error
                 }
                 None => Error::new(ErrorKind::InvalidRequest, message),
