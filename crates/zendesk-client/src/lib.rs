@@ -65,7 +65,8 @@
 //!   except to loopback;
 //! - retries ([`RetryPolicy`]): `Retry-After` honoured on 429 and 503,
 //!   backoff with jitter for other 5xx and connection errors on GET, PUT
-//!   and DELETE; a POST is sent again only after a 429;
+//!   and DELETE; a POST is sent again only when the service says it did not
+//!   take it (a 429, or a 503 with `Retry-After`);
 //! - [`ResponseMeta`]: rate-limit headers, request id and attempts of a
 //!   response; a `tracing` span per attempt (never headers or bodies);
 //! - lists as streams that follow `next_page`, and the incremental export

@@ -150,7 +150,9 @@ pub(crate) fn decide(
     match status.as_u16() {
         // The service says it did not take the request: safe for any method.
         429 => retry_after.map_or(Decision::Backoff, Decision::RetryAfter),
-        503 if idempotent => retry_after.map_or(Decision::Backoff, Decision::RetryAfter),
+        // Unavailable, come back after `Retry-After`: also not taken.
+        503 if retry_after.is_some() => Decision::RetryAfter(retry_after.unwrap_or_default()),
+        503 if idempotent => Decision::Backoff,
         500..=599 if idempotent => Decision::Backoff,
         _ => Decision::Done,
     }
@@ -189,7 +191,16 @@ mod tests {
         );
         assert_eq!(
             decide(StatusCode::SERVICE_UNAVAILABLE, false, wait),
+            Decision::RetryAfter(Duration::from_secs(2)),
+            "a 503 with Retry-After says the request was not taken"
+        );
+        assert_eq!(
+            decide(StatusCode::SERVICE_UNAVAILABLE, false, None),
             Decision::Done
+        );
+        assert_eq!(
+            decide(StatusCode::SERVICE_UNAVAILABLE, true, None),
+            Decision::Backoff
         );
         assert_eq!(
             decide(StatusCode::INTERNAL_SERVER_ERROR, true, None),
