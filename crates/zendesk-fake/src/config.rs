@@ -1,0 +1,213 @@
+//! What a fake account holds when it starts: users with their roles and
+//! credentials, tickets (with comments and attachments to redact), and the
+//! faults to inject.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// A user's role, which decides what they may call (the spec's `x-allowed-for`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    EndUser,
+    Agent,
+    Admin,
+}
+
+impl Role {
+    /// Whether this role is among `allowed_for` (`end-users`, `agents`,
+    /// `admins`): admins may do what agents may, and agents what end users may.
+    pub fn may(self, allowed_for: &[&str]) -> bool {
+        allowed_for.iter().any(|allowed| match *allowed {
+            "end-users" => true,
+            "agents" => matches!(self, Role::Agent | Role::Admin),
+            "admins" => self == Role::Admin,
+            _ => false,
+        })
+    }
+}
+
+/// A user of the fake account and the credentials they sign in with.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct User {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    /// Accepted as `{email}/token:{api_token}` basic authentication.
+    #[serde(default)]
+    pub api_token: Option<String>,
+    /// Accepted as a bearer token.
+    #[serde(default)]
+    pub oauth_token: Option<String>,
+}
+
+/// A ticket, so that side conversations have somewhere to live.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SeedTicket {
+    pub id: i64,
+    /// A closed ticket's attachments cannot be redacted.
+    #[serde(default)]
+    pub closed: bool,
+    #[serde(default)]
+    pub comments: Vec<SeedComment>,
+}
+
+/// A ticket comment and its attachments (what redaction works on).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SeedComment {
+    pub id: i64,
+    #[serde(default)]
+    pub attachments: Vec<SeedAttachment>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SeedAttachment {
+    pub id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+}
+
+/// Everything the account starts with (the binary's `--seed FILE`, as JSON).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Seed {
+    pub users: Vec<User>,
+    pub tickets: Vec<SeedTicket>,
+    /// Side conversation events to generate for ticket `tickets[0]`, spread
+    /// over past seconds (for export load tests).
+    #[serde(default)]
+    pub generated_events: u64,
+}
+
+impl Default for Seed {
+    /// The documented default account:
+    ///
+    /// | user | role | API token | OAuth token |
+    /// | --- | --- | --- | --- |
+    /// | 1 `admin@example.com` | admin | `admin-token` | `admin-oauth` |
+    /// | 2 `agent@example.com` | agent | `agent-token` | `agent-oauth` |
+    /// | 3 `customer@example.com` | end user | `customer-token` | — |
+    ///
+    /// Tickets 12345 (open; comment 100 holds attachment 498483, `myfile.dat`),
+    /// 12346 (open) and 12347 (closed; comment 300 holds attachment 498499).
+    fn default() -> Self {
+        let user = |id, name: &str, email: &str, role, api: &str, oauth: Option<&str>| User {
+            id,
+            name: name.into(),
+            email: email.into(),
+            role,
+            api_token: Some(api.into()),
+            oauth_token: oauth.map(String::from),
+        };
+        let attachment = |id, file_name: &str| SeedAttachment {
+            id,
+            file_name: file_name.into(),
+            content_type: "application/binary".into(),
+            size: 2532,
+        };
+        Seed {
+            users: vec![
+                user(
+                    1,
+                    "Admin Ada",
+                    "admin@example.com",
+                    Role::Admin,
+                    "admin-token",
+                    Some("admin-oauth"),
+                ),
+                user(
+                    2,
+                    "Johnny Agent",
+                    "agent@example.com",
+                    Role::Agent,
+                    "agent-token",
+                    Some("agent-oauth"),
+                ),
+                user(
+                    3,
+                    "Carla Customer",
+                    "customer@example.com",
+                    Role::EndUser,
+                    "customer-token",
+                    None,
+                ),
+            ],
+            tickets: vec![
+                SeedTicket {
+                    id: 12345,
+                    closed: false,
+                    comments: vec![SeedComment {
+                        id: 100,
+                        attachments: vec![attachment(498_483, "myfile.dat")],
+                    }],
+                },
+                SeedTicket {
+                    id: 12346,
+                    closed: false,
+                    comments: Vec::new(),
+                },
+                SeedTicket {
+                    id: 12347,
+                    closed: true,
+                    comments: vec![SeedComment {
+                        id: 300,
+                        attachments: vec![attachment(498_499, "closed.dat")],
+                    }],
+                },
+            ],
+            generated_events: 0,
+        }
+    }
+}
+
+/// Faults to inject, all off by default, so clients can test their retries.
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    /// Answer 429 (plain text, with `Retry-After`) once more than
+    /// `requests` arrive within one `window`.
+    pub rate_limit: Option<RateLimitFault>,
+    /// The share of requests (0.0 to 1.0) answered 503 before they are handled.
+    pub unavailable_share: f64,
+    /// The `Retry-After` of those 503s, in seconds.
+    pub unavailable_retry_after: u64,
+    /// Time added before every answer.
+    pub latency: Duration,
+    /// Seeds the choice of which requests get a 503, for repeatable runs.
+    pub random_seed: u64,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimitFault {
+    pub requests: u32,
+    pub window: Duration,
+    /// The `Retry-After` of the 429, in seconds.
+    pub retry_after: u64,
+}
+
+/// How a fake account behaves.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub seed: Seed,
+    pub faults: Faults,
+    /// Also check every response against the spec before sending it (a
+    /// response that breaks it becomes a 500 naming the violation).
+    pub validate_responses: bool,
+    /// Items per page of the lists when the request names no `per_page`.
+    pub default_per_page: u64,
+    /// Events per page of the incremental export.
+    pub export_page_size: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            seed: Seed::default(),
+            faults: Faults::default(),
+            validate_responses: false,
+            default_per_page: 100,
+            export_page_size: 1000,
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! Zendesk's error body, with the statuses the service answers.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub error: &'static str,
+    pub description: String,
+    pub details: Option<Value>,
+}
+
+impl ApiError {
+    pub fn not_found(what: &str, id: impl std::fmt::Display) -> Self {
+        ApiError {
+            status: StatusCode::NOT_FOUND,
+            error: "RecordNotFound",
+            description: format!("Not found: no {what} {id}"),
+            details: None,
+        }
+    }
+
+    /// 422: well-formed, but the service refuses it.
+    pub fn invalid(description: impl Into<String>, details: Value) -> Self {
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            error: "RecordInvalid",
+            description: description.into(),
+            details: Some(details).filter(|d| d.as_object().is_some_and(|o| !o.is_empty())),
+        }
+    }
+
+    /// 400: malformed (not JSON, a bad query parameter).
+    pub fn bad_request(description: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            error: "InvalidRequest",
+            description: description.into(),
+            details: None,
+        }
+    }
+
+    pub fn unauthorized() -> Self {
+        ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            error: "Couldn't authenticate you",
+            description:
+                "Sign in with an API token ({email}/token:{api_token}) or an OAuth bearer token"
+                    .into(),
+            details: None,
+        }
+    }
+
+    pub fn forbidden(operation: &str, allowed_for: &[&str]) -> Self {
+        ApiError {
+            status: StatusCode::FORBIDDEN,
+            error: "Forbidden",
+            description: format!(
+                "You do not have access to {operation}: it is allowed for {}",
+                allowed_for.join(", ")
+            ),
+            details: None,
+        }
+    }
+
+    pub fn body(&self) -> Value {
+        let mut body = json!({"error": self.error, "description": self.description});
+        if let Some(details) = &self.details {
+            body["details"] = details.clone();
+        }
+        body
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, axum::Json(self.body())).into_response()
+    }
+}

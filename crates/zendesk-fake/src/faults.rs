@@ -1,0 +1,81 @@
+//! Injected faults: a rate limit, a share of 503s, added latency.
+
+use std::sync::Mutex;
+use std::time::Instant;
+
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
+
+use crate::config::Faults;
+
+pub struct FaultState {
+    faults: Faults,
+    window: Mutex<(Instant, u32)>,
+    random: Mutex<u64>,
+}
+
+impl FaultState {
+    pub fn new(faults: Faults) -> Self {
+        let seed = faults.random_seed | 1;
+        FaultState {
+            faults,
+            window: Mutex::new((Instant::now(), 0)),
+            random: Mutex::new(seed),
+        }
+    }
+
+    /// A number in [0, 1) from a xorshift generator: repeatable for a seed.
+    fn next_fraction(&self) -> f64 {
+        let mut state = self.random.lock().unwrap_or_else(|e| e.into_inner());
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        (*state >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn rate_limited(&self) -> Option<u64> {
+        let limit = self.faults.rate_limit?;
+        let mut window = self.window.lock().unwrap_or_else(|e| e.into_inner());
+        if window.0.elapsed() >= limit.window {
+            *window = (Instant::now(), 0);
+        }
+        window.1 += 1;
+        (window.1 > limit.requests).then_some(limit.retry_after)
+    }
+}
+
+pub async fn inject(
+    State(state): State<Arc<FaultState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if !state.faults.latency.is_zero() {
+        tokio::time::sleep(state.faults.latency).await;
+    }
+    if let Some(retry_after) = state.rate_limited() {
+        // Zendesk's rate limiter answers in plain text.
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [
+                (header::RETRY_AFTER, retry_after.to_string()),
+                (header::CONTENT_TYPE, "text/plain".to_string()),
+            ],
+            "Rate limit exceeded",
+        )
+            .into_response();
+    }
+    if state.faults.unavailable_share > 0.0
+        && state.next_fraction() < state.faults.unavailable_share
+    {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::RETRY_AFTER, state.faults.unavailable_retry_after.to_string())],
+            axum::Json(serde_json::json!({"error": "ServiceUnavailable", "description": "Try again shortly"})),
+        )
+            .into_response();
+    }
+    next.run(request).await
+}

@@ -1,0 +1,517 @@
+//! The HTTP side: one route per operation of the spec. Every request is
+//! signed in and checked against the operation's roles; every JSON body is
+//! checked against the spec with `zendesk-validate` before anything changes.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::Router;
+use base64::Engine as _;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::config::{Config, User};
+use crate::errors::ApiError;
+use crate::faults::{self, FaultState};
+use crate::store::Store;
+
+pub struct App {
+    store: Mutex<Store>,
+    config: Config,
+}
+
+type Shared = State<Arc<App>>;
+type Params = Query<HashMap<String, String>>;
+
+pub fn router(config: Config, base_url: String) -> Router {
+    let faults = Arc::new(FaultState::new(config.faults.clone()));
+    let app = Arc::new(App {
+        store: Mutex::new(Store::new(&config.seed, base_url)),
+        config,
+    });
+    Router::new()
+        .route(
+            "/api/v2/tickets/{ticket_id}/side_conversations",
+            get(list_side_conversations).post(create_side_conversation),
+        )
+        .route(
+            "/api/v2/tickets/{ticket_id}/side_conversations/import",
+            post(import_side_conversation),
+        )
+        .route(
+            "/api/v2/tickets/{ticket_id}/side_conversations/{id}",
+            get(show_side_conversation).put(update_side_conversation),
+        )
+        .route(
+            "/api/v2/tickets/{ticket_id}/side_conversations/{id}/reply",
+            post(reply_to_side_conversation),
+        )
+        .route(
+            "/api/v2/tickets/{ticket_id}/side_conversations/{id}/events",
+            get(list_side_conversation_events),
+        )
+        .route(
+            "/api/v2/tickets/{ticket_id}/side_conversations/{id}/events/import",
+            post(import_side_conversation_events),
+        )
+        .route(
+            "/api/v2/tickets/side_conversations/events",
+            get(export_events),
+        )
+        .route(
+            "/api/v2/tickets/side_conversations/attachments",
+            post(create_side_conversation_attachment),
+        )
+        .route("/api/v2/attachments/{id}", get(show_attachment))
+        .route(
+            "/api/v2/tickets/{ticket_id}/comments/{comment_id}/attachments/{id}/redact",
+            put(redact_comment_attachment),
+        )
+        .route("/api/v2/uploads", post(upload_files))
+        .route(
+            "/api/v2/uploads/{token}",
+            axum::routing::delete(delete_upload),
+        )
+        .fallback(|| async { ApiError::not_found("endpoint", "at this path") })
+        .with_state(app)
+        .layer(axum::middleware::from_fn_with_state(faults, faults::inject))
+}
+
+impl App {
+    /// Signs the caller in and checks the operation's roles, runs `action`
+    /// on the store, and answers with `status` and its JSON.
+    fn answer<T: Serialize>(
+        &self,
+        operation_id: &str,
+        headers: &HeaderMap,
+        status: StatusCode,
+        action: impl FnOnce(&mut Store, &User) -> Result<T, ApiError>,
+    ) -> Response {
+        let result = self.signed_in(operation_id, headers).and_then(|user| {
+            let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+            action(&mut store, &user)
+        });
+        match result {
+            Ok(body) => self.respond(
+                operation_id,
+                status,
+                serde_json::to_value(body).unwrap_or(Value::Null),
+            ),
+            Err(error) => self.respond(operation_id, error.status, error.body()),
+        }
+    }
+
+    /// The signed-in user, if they may call the operation.
+    fn signed_in(&self, operation_id: &str, headers: &HeaderMap) -> Result<User, ApiError> {
+        let store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+        let user = authenticate(store.users(), headers).ok_or_else(ApiError::unauthorized)?;
+        let allowed_for =
+            zendesk_validate::operation(operation_id).map_or(&[][..], |o| o.allowed_for);
+        if !user.role.may(allowed_for) {
+            return Err(ApiError::forbidden(operation_id, allowed_for));
+        }
+        Ok(user)
+    }
+
+    fn respond(&self, operation_id: &str, status: StatusCode, body: Value) -> Response {
+        if status == StatusCode::NO_CONTENT {
+            return status.into_response();
+        }
+        if self.config.validate_responses {
+            let status_text = status.as_u16().to_string();
+            if let Ok(validator) = zendesk_validate::response(operation_id, &status_text) {
+                let violations = validator.validate(&body);
+                if let Some(first) = violations.first() {
+                    let error = json!({
+                        "error": "FakeResponseInvalid",
+                        "description": format!("the fake's {operation_id} {status_text} response breaks the spec at {}: {}", first.pointer, first.message),
+                    });
+                    return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(error)).into_response();
+                }
+            }
+        }
+        (status, axum::Json(body)).into_response()
+    }
+}
+
+/// The user whose API token (basic) or OAuth token (bearer) the request carries.
+fn authenticate(users: &[User], headers: &HeaderMap) -> Option<User> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    if let Some(token) = value.strip_prefix("Bearer ") {
+        return users
+            .iter()
+            .find(|u| u.oauth_token.as_deref() == Some(token.trim()))
+            .cloned();
+    }
+    let encoded = value.strip_prefix("Basic ")?;
+    let decoded = String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .ok()?,
+    )
+    .ok()?;
+    let (user, secret) = decoded.split_once(':')?;
+    let email = user.strip_suffix("/token")?;
+    users
+        .iter()
+        .find(|u| u.email.eq_ignore_ascii_case(email) && u.api_token.as_deref() == Some(secret))
+        .cloned()
+}
+
+/// A request body checked against the operation's schema: 400 when it is
+/// not JSON, 422 with a detail per violation when it breaks the spec.
+fn json_body(operation_id: &str, bytes: &Bytes) -> Result<Value, ApiError> {
+    let body: Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::bad_request(format!("the body is not JSON: {e}")))?;
+    let validator = zendesk_validate::request(operation_id)
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let violations = validator.validate(&body);
+    if violations.is_empty() {
+        return Ok(body);
+    }
+    let mut details = serde_json::Map::new();
+    for violation in &violations {
+        let field = if violation.pointer.is_empty() {
+            "base".to_string()
+        } else {
+            violation.pointer.clone()
+        };
+        let entry = details.entry(field).or_insert_with(|| json!([]));
+        if let Some(list) = entry.as_array_mut() {
+            list.push(json!({"error": "InvalidValue", "description": violation.message}));
+        }
+    }
+    Err(ApiError::invalid(
+        format!("Record validation errors: {}", violations[0].message),
+        Value::Object(details),
+    ))
+}
+
+fn id(text: &str, what: &str) -> Result<i64, ApiError> {
+    text.parse()
+        .map_err(|_| ApiError::bad_request(format!("{what} {text:?} is not an integer id")))
+}
+
+/// `page` and `per_page`, with the account's default page size.
+fn paging(params: &HashMap<String, String>, default_per_page: u64) -> Result<(u64, u64), ApiError> {
+    let number = |name: &str, default: u64, max: u64| match params.get(name) {
+        None => Ok(default),
+        Some(text) => match text.parse::<u64>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(n),
+            _ => Err(ApiError::bad_request(format!(
+                "{name} must be an integer from 1 to {max}, not {text:?}"
+            ))),
+        },
+    };
+    Ok((
+        number("page", 1, u64::MAX / 1000)?,
+        number("per_page", default_per_page, 100)?,
+    ))
+}
+
+/// Whether `include` asks for `allowed` (and nothing it cannot sideload).
+fn sideload(params: &HashMap<String, String>, allowed: &str) -> Result<bool, ApiError> {
+    match params.get("include").map(String::as_str) {
+        None => Ok(false),
+        Some(value) if value == allowed => Ok(true),
+        Some(other) => Err(ApiError::bad_request(format!(
+            "include={other} cannot be sideloaded here; include={allowed} can"
+        ))),
+    }
+}
+
+async fn list_side_conversations(
+    State(app): Shared,
+    Path(ticket): Path<String>,
+    Query(params): Params,
+    headers: HeaderMap,
+) -> Response {
+    app.answer(
+        "ListSideConversations",
+        &headers,
+        StatusCode::OK,
+        |store, _| {
+            let (page, per_page) = paging(&params, app.config.default_per_page)?;
+            store.list_side_conversations(
+                id(&ticket, "ticket")?,
+                sideload(&params, "events")?,
+                page,
+                per_page,
+            )
+        },
+    )
+}
+
+async fn show_side_conversation(
+    State(app): Shared,
+    Path((ticket, sc)): Path<(String, String)>,
+    Query(params): Params,
+    headers: HeaderMap,
+) -> Response {
+    app.answer(
+        "ShowSideConversation",
+        &headers,
+        StatusCode::OK,
+        |store, _| {
+            store.show_side_conversation(id(&ticket, "ticket")?, &sc, sideload(&params, "events")?)
+        },
+    )
+}
+
+async fn create_side_conversation(
+    State(app): Shared,
+    Path(ticket): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    app.answer(
+        "CreateSideConversation",
+        &headers,
+        StatusCode::CREATED,
+        |store, user| {
+            let body = json_body("CreateSideConversation", &body)?;
+            store.create(id(&ticket, "ticket")?, user, &body)
+        },
+    )
+}
+
+async fn update_side_conversation(
+    State(app): Shared,
+    Path((ticket, sc)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    app.answer(
+        "UpdateSideConversation",
+        &headers,
+        StatusCode::OK,
+        |store, user| {
+            let body = json_body("UpdateSideConversation", &body)?;
+            store.update(id(&ticket, "ticket")?, &sc, user, &body)
+        },
+    )
+}
+
+async fn reply_to_side_conversation(
+    State(app): Shared,
+    Path((ticket, sc)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    app.answer(
+        "ReplyToSideConversation",
+        &headers,
+        StatusCode::OK,
+        |store, user| {
+            let body = json_body("ReplyToSideConversation", &body)?;
+            store.reply(id(&ticket, "ticket")?, &sc, user, &body)
+        },
+    )
+}
+
+async fn import_side_conversation(
+    State(app): Shared,
+    Path(ticket): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    app.answer(
+        "ImportSideConversation",
+        &headers,
+        StatusCode::CREATED,
+        |store, user| {
+            let body = json_body("ImportSideConversation", &body)?;
+            store.import(id(&ticket, "ticket")?, user, &body)
+        },
+    )
+}
+
+async fn import_side_conversation_events(
+    State(app): Shared,
+    Path((ticket, sc)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    app.answer(
+        "ImportSideConversationEvents",
+        &headers,
+        StatusCode::CREATED,
+        |store, user| {
+            let body = json_body("ImportSideConversationEvents", &body)?;
+            store.import_events(id(&ticket, "ticket")?, &sc, user, &body)
+        },
+    )
+}
+
+async fn list_side_conversation_events(
+    State(app): Shared,
+    Path((ticket, sc)): Path<(String, String)>,
+    Query(params): Params,
+    headers: HeaderMap,
+) -> Response {
+    app.answer(
+        "ListSideConversationEvents",
+        &headers,
+        StatusCode::OK,
+        |store, _| {
+            let (page, per_page) = paging(&params, app.config.default_per_page)?;
+            store.list_events(
+                id(&ticket, "ticket")?,
+                &sc,
+                sideload(&params, "side_conversations")?,
+                page,
+                per_page,
+            )
+        },
+    )
+}
+
+async fn export_events(State(app): Shared, Query(params): Params, headers: HeaderMap) -> Response {
+    app.answer(
+        "IncrementalSideConversationEventExport",
+        &headers,
+        StatusCode::OK,
+        |store, _| {
+            let start_time = params
+                .get("start_time")
+                .ok_or_else(|| ApiError::bad_request("start_time is required (Unix seconds)"))?;
+            let start_time: i64 = start_time.parse().ok().filter(|t| *t >= 0).ok_or_else(|| {
+                ApiError::bad_request(format!("start_time {start_time:?} is not a Unix time"))
+            })?;
+            Ok(store.export(start_time, app.config.export_page_size))
+        },
+    )
+}
+
+async fn create_side_conversation_attachment(
+    State(app): Shared,
+    headers: HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let file = read_file_part(multipart).await;
+    app.answer(
+        "CreateSideConversationAttachment",
+        &headers,
+        StatusCode::CREATED,
+        |store, _| {
+            let (name, content_type, bytes) = file?;
+            Ok(store.add_message_attachment(&name, &content_type, &bytes))
+        },
+    )
+}
+
+/// The `file` part of a multipart body: its name, type and bytes.
+async fn read_file_part(
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<(String, String, Bytes), ApiError> {
+    let mut multipart = multipart.map_err(|e| {
+        ApiError::bad_request(format!("a multipart/form-data body is expected: {e}"))
+    })?;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| ApiError::bad_request(format!("the multipart body is malformed: {e}")))?
+    {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("file").to_string();
+        let content_type = field
+            .content_type()
+            .map(String::from)
+            .unwrap_or_else(|| guess(&name));
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|e| ApiError::bad_request(format!("the file part is malformed: {e}")))?;
+        return Ok((name, content_type, bytes));
+    }
+    Err(ApiError::bad_request(
+        "the multipart body has no `file` part",
+    ))
+}
+
+fn guess(file_name: &str) -> String {
+    mime_guess::from_path(file_name)
+        .first_or_octet_stream()
+        .essence_str()
+        .to_string()
+}
+
+async fn show_attachment(
+    State(app): Shared,
+    Path(attachment): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    app.answer("ShowAttachment", &headers, StatusCode::OK, |store, _| {
+        let attachment = store.show_attachment(id(&attachment, "attachment")?)?;
+        Ok(json!({ "attachment": attachment }))
+    })
+}
+
+async fn redact_comment_attachment(
+    State(app): Shared,
+    Path((ticket, comment, attachment)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    app.answer(
+        "RedactCommentAttachment",
+        &headers,
+        StatusCode::OK,
+        |store, _| {
+            let redacted = store.redact(
+                id(&ticket, "ticket")?,
+                id(&comment, "comment")?,
+                id(&attachment, "attachment")?,
+            )?;
+            Ok(json!({ "attachment": redacted }))
+        },
+    )
+}
+
+async fn upload_files(
+    State(app): Shared,
+    Query(params): Params,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    app.answer("UploadFiles", &headers, StatusCode::CREATED, |store, _| {
+        let file_name = params
+            .get("filename")
+            .filter(|f| !f.is_empty())
+            .ok_or_else(|| ApiError::bad_request("filename is required"))?;
+        let sent = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        // A generic type says nothing: the name says more.
+        let content_type = match sent {
+            "" | "application/binary" | "application/octet-stream" => guess(file_name),
+            specific => specific.to_string(),
+        };
+        store.upload(
+            file_name,
+            &content_type,
+            body.len() as i64,
+            params.get("token").map(String::as_str),
+        )
+    })
+}
+
+async fn delete_upload(
+    State(app): Shared,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    app.answer(
+        "DeleteUpload",
+        &headers,
+        StatusCode::NO_CONTENT,
+        |store, _| store.delete_upload(&token),
+    )
+}

@@ -1,0 +1,1033 @@
+//! The fake account's state and what each operation does to it. Request
+//! bodies arrive already checked against the spec; responses are built from
+//! the generated model types.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+use zendesk_models::{
+    Attachment, ExternalIds, Participant, ParticipantSupportAgentId, ParticipantSupportGroupId,
+    SideConversation, SideConversationAttachment, SideConversationChangeResponse,
+    SideConversationEvent, SideConversationEventExportResponse, SideConversationEventListResponse,
+    SideConversationListResponse, SideConversationMessage, SideConversationMessageAttachment,
+    SideConversationResponse, SideConversationUpdates, Timestamp, Upload, UploadResponse,
+};
+
+use crate::config::{Seed, User};
+use crate::errors::ApiError;
+
+/// How long an upload token lives.
+const UPLOAD_TOKEN_DAYS: i64 = 3;
+
+/// The side conversation type its participants give it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Email,
+    Slack,
+    ChildTicket,
+    MsTeams,
+}
+
+impl Kind {
+    fn of(participant: &Value) -> Kind {
+        let has = |key: &str| participant.get(key).is_some();
+        if has("slack_channel_id") || has("slack_workspace_id") {
+            Kind::Slack
+        } else if has("support_group_id") {
+            Kind::ChildTicket
+        } else if has("msteams_channel_id") {
+            Kind::MsTeams
+        } else {
+            Kind::Email
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Email => "email",
+            Kind::Slack => "Slack",
+            Kind::ChildTicket => "child ticket",
+            Kind::MsTeams => "Microsoft Teams",
+        }
+    }
+}
+
+struct Ticket {
+    closed: bool,
+    /// Comment id -> attachment ids.
+    comments: BTreeMap<i64, Vec<i64>>,
+    /// Side conversation ids, oldest first.
+    side_conversations: Vec<String>,
+}
+
+struct Stored {
+    side_conversation: SideConversation,
+    kind: Kind,
+    /// Indices into `Store::events`, oldest first.
+    events: Vec<usize>,
+}
+
+struct StoredFile {
+    name: String,
+    content_type: String,
+    size: i64,
+    width: Option<i64>,
+    height: Option<i64>,
+}
+
+pub struct Store {
+    base_url: String,
+    users: Vec<User>,
+    tickets: BTreeMap<i64, Ticket>,
+    side_conversations: HashMap<String, Stored>,
+    events: Vec<SideConversationEvent>,
+    /// (second of `created_at`, sequence) -> index into `events`: the export's order.
+    export_order: BTreeMap<(i64, u64), usize>,
+    message_attachments: HashMap<String, StoredFile>,
+    attachments: BTreeMap<i64, Attachment>,
+    uploads: HashMap<String, Vec<i64>>,
+    sequence: u64,
+    next_attachment_id: i64,
+}
+
+/// A page of a list: which items, and the `page` numbers around it.
+struct PageWindow {
+    range: std::ops::Range<usize>,
+    next: Option<u64>,
+    previous: Option<u64>,
+}
+
+fn window(total: usize, page: u64, per_page: u64) -> PageWindow {
+    let start = ((page - 1) * per_page).min(total as u64) as usize;
+    let end = (start + per_page as usize).min(total);
+    PageWindow {
+        range: start..end,
+        next: (end < total).then_some(page + 1),
+        previous: (page > 1).then_some(page - 1),
+    }
+}
+
+impl Store {
+    pub fn new(seed: &Seed, base_url: String) -> Store {
+        let mut store = Store {
+            base_url,
+            users: seed.users.clone(),
+            tickets: BTreeMap::new(),
+            side_conversations: HashMap::new(),
+            events: Vec::new(),
+            export_order: BTreeMap::new(),
+            message_attachments: HashMap::new(),
+            attachments: BTreeMap::new(),
+            uploads: HashMap::new(),
+            sequence: 0,
+            next_attachment_id: 600_000_000_000,
+        };
+        for ticket in &seed.tickets {
+            let mut comments = BTreeMap::new();
+            for comment in &ticket.comments {
+                let ids = comment.attachments.iter().map(|a| a.id).collect();
+                comments.insert(comment.id, ids);
+                for file in &comment.attachments {
+                    let attachment = store.attachment(
+                        file.id,
+                        &file.file_name,
+                        &file.content_type,
+                        file.size,
+                        None,
+                    );
+                    store.attachments.insert(file.id, attachment);
+                }
+            }
+            store.tickets.insert(
+                ticket.id,
+                Ticket {
+                    closed: ticket.closed,
+                    comments,
+                    side_conversations: Vec::new(),
+                },
+            );
+        }
+        if seed.generated_events > 0 {
+            if let Some(ticket) = seed.tickets.first() {
+                store.generate_events(ticket.id, seed.generated_events);
+            }
+        }
+        store
+    }
+
+    pub fn users(&self) -> &[User] {
+        &self.users
+    }
+
+    // ---- ids, times and shapes ---------------------------------------------
+
+    fn next_sequence(&mut self) -> u64 {
+        self.sequence += 1;
+        self.sequence
+    }
+
+    /// An id shaped like the service's (`8566255a-ece5-11e8-857d-493066fa7b17`).
+    fn new_id(&mut self) -> String {
+        let sequence = self.next_sequence();
+        let nanos = Utc::now().timestamp_subsec_nanos();
+        format!(
+            "{:08x}-{:04x}-11ef-{:04x}-{:012x}",
+            nanos ^ (sequence as u32).rotate_left(16),
+            (sequence >> 16) & 0xffff,
+            0x8000 | (sequence & 0x3fff),
+            sequence
+        )
+    }
+
+    fn ticket(&mut self, id: i64) -> Result<&mut Ticket, ApiError> {
+        self.tickets
+            .get_mut(&id)
+            .ok_or_else(|| ApiError::not_found("ticket", id))
+    }
+
+    fn stored(&mut self, ticket_id: i64, id: &str) -> Result<&mut Stored, ApiError> {
+        self.ticket(ticket_id)?;
+        match self.side_conversations.get_mut(id) {
+            Some(stored) if stored.side_conversation.ticket_id == Some(ticket_id) => Ok(stored),
+            _ => Err(ApiError::not_found("side conversation", id)),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    fn user_participant(user: &User) -> Participant {
+        Participant {
+            user_id: Some(user.id),
+            name: Some(user.name.clone()),
+            email: Some(user.email.clone()),
+            ..Default::default()
+        }
+    }
+
+    /// A request participant as the service reports it.
+    fn participant(&self, request: &Value) -> Participant {
+        let text = |key: &str| request.get(key).and_then(Value::as_str).map(String::from);
+        match Kind::of(request) {
+            Kind::Email => match request.get("user_id").and_then(Value::as_i64) {
+                Some(user_id) => match self.users.iter().find(|u| u.id == user_id) {
+                    Some(user) => Self::user_participant(user),
+                    None => Participant {
+                        user_id: Some(user_id),
+                        ..Default::default()
+                    },
+                },
+                None => {
+                    let email = text("email");
+                    let known = self.users.iter().find(|u| Some(&u.email) == email.as_ref());
+                    Participant {
+                        user_id: known.map(|u| u.id),
+                        name: text("name").or_else(|| known.map(|u| u.name.clone())),
+                        email,
+                        ..Default::default()
+                    }
+                }
+            },
+            Kind::Slack => Participant {
+                slack_workspace_id: text("slack_workspace_id"),
+                slack_channel_id: text("slack_channel_id"),
+                ..Default::default()
+            },
+            Kind::ChildTicket => Participant {
+                support_group_id: request["support_group_id"]
+                    .as_i64()
+                    .map(ParticipantSupportGroupId::Int64),
+                support_agent_id: request["support_agent_id"]
+                    .as_i64()
+                    .map(ParticipantSupportAgentId::Int64),
+                ..Default::default()
+            },
+            Kind::MsTeams => Participant {
+                msteams_channel_id: text("msteams_channel_id"),
+                ..Default::default()
+            },
+        }
+    }
+
+    fn attachment(
+        &self,
+        id: i64,
+        file_name: &str,
+        content_type: &str,
+        size: i64,
+        token: Option<&str>,
+    ) -> Attachment {
+        let content_url = match token {
+            Some(token) => self.url(&format!("/attachments/token/{token}/?name={file_name}")),
+            None => self.url(&format!("/attachments/{id}/{file_name}")),
+        };
+        Attachment {
+            id: Some(id),
+            file_name: Some(file_name.to_string()),
+            content_type: Some(content_type.to_string()),
+            content_url: Some(content_url.clone()),
+            mapped_content_url: Some(content_url),
+            url: Some(self.url(&format!("/api/v2/attachments/{id}.json"))),
+            size: Some(size),
+            inline: Some(false),
+            deleted: Some(false),
+            thumbnails: Some(Vec::new()),
+        }
+    }
+
+    // ---- messages and events -------------------------------------------------
+
+    /// Records an event on a side conversation, keeping its timestamps.
+    fn record(
+        &mut self,
+        side_conversation_id: &str,
+        mut event: SideConversationEvent,
+    ) -> SideConversationEvent {
+        let sequence = self.next_sequence();
+        let second = event
+            .created_at
+            .as_ref()
+            .and_then(|t| t.to_datetime().ok())
+            .map_or_else(|| Utc::now().timestamp(), |t| t.timestamp());
+        event.url = Some(self.url(&format!(
+            "/api/v2/tickets/{}/side_conversations/{side_conversation_id}/events/{}",
+            event.ticket_id.unwrap_or_default(),
+            event.id.as_deref().unwrap_or_default()
+        )));
+        let index = self.events.len();
+        self.events.push(event.clone());
+        self.export_order.insert((second, sequence), index);
+        if let Some(stored) = self.side_conversations.get_mut(side_conversation_id) {
+            stored.events.push(index);
+        }
+        event
+    }
+
+    /// The message of a request as the service keeps it, with the side
+    /// conversation type of its participants.
+    fn message(
+        &self,
+        request: &Value,
+        actor: &User,
+    ) -> Result<(SideConversationMessage, Kind), ApiError> {
+        let to: Vec<&Value> = request["to"]
+            .as_array()
+            .map(|a| a.iter().collect())
+            .unwrap_or_default();
+        let kind = to.first().map_or(Kind::Email, |p| Kind::of(p));
+        let text = |key: &str| request.get(key).and_then(Value::as_str).map(String::from);
+        let body = text("body");
+        let html_body = text("html_body").or_else(|| {
+            body.as_ref()
+                .map(|b| format!("<div class=\"zd-comment\"><p>{}</p></div>", escape_html(b)))
+        });
+        let mut attachments = Vec::new();
+        for id in request["attachment_ids"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            let file = self.message_attachments.get(id).ok_or_else(|| {
+                ApiError::invalid(
+                    format!("attachment {id} is not a side conversation attachment of this account"),
+                    json!({"attachment_ids": [{"error": "InvalidValue", "description": format!("unknown attachment {id}")}]}),
+                )
+            })?;
+            attachments.push(SideConversationMessageAttachment {
+                id: Some(id.to_string()),
+                file_name: Some(file.name.clone()),
+                content_type: Some(file.content_type.clone()),
+                content_url: Some(self.url(&format!(
+                    "/attachments/side_conversations/{id}/{}",
+                    file.name
+                ))),
+                size: Some(file.size),
+                width: file.width,
+                height: file.height,
+                inline: Some(false),
+            });
+        }
+        let external_ids = request
+            .get("external_ids")
+            .map(|v| serde_json::from_value::<ExternalIds>(v.clone()))
+            .transpose()
+            .map_err(|e| ApiError::invalid(e.to_string(), json!({})))?;
+        let from = match request.get("from") {
+            Some(from) => self.participant(from),
+            None => Self::user_participant(actor),
+        };
+        let message = SideConversationMessage {
+            preview_text: body.as_deref().or(text("subject").as_deref()).map(preview),
+            subject: text("subject"),
+            body,
+            html_body,
+            from: Some(from),
+            to: Some(to.iter().map(|p| self.participant(p)).collect()),
+            external_ids,
+            attachments: Some(attachments),
+            via: Some("api".into()),
+        };
+        Ok((message, kind))
+    }
+
+    fn message_event(
+        &mut self,
+        side_conversation: &SideConversation,
+        kind: &str,
+        actor: &User,
+        message: SideConversationMessage,
+        created_at: Timestamp,
+    ) -> SideConversationEvent {
+        SideConversationEvent {
+            id: Some(self.new_id()),
+            side_conversation_id: side_conversation.id.clone(),
+            ticket_id: side_conversation.ticket_id,
+            type_: Some(kind.into()),
+            actor: Some(Self::user_participant(actor)),
+            created_at: Some(created_at),
+            message: Some(message),
+            updates: None,
+            via: Some("api".into()),
+            url: None,
+        }
+    }
+
+    /// Adds a message's participants to the side conversation's, once each.
+    fn add_participants(
+        side_conversation: &mut SideConversation,
+        message: &SideConversationMessage,
+    ) {
+        let participants = side_conversation.participants.get_or_insert_with(Vec::new);
+        let incoming = message.from.iter().chain(message.to.iter().flatten());
+        for participant in incoming {
+            if !participants.contains(participant) {
+                participants.push(participant.clone());
+            }
+        }
+    }
+
+    fn touch_with_message(
+        side_conversation: &mut SideConversation,
+        message: &SideConversationMessage,
+        at: &Timestamp,
+    ) {
+        side_conversation.preview_text = message.preview_text.clone();
+        side_conversation.message_added_at = Some(at.clone());
+        side_conversation.updated_at = Some(now());
+        Self::add_participants(side_conversation, message);
+    }
+
+    // ---- side conversations ---------------------------------------------------
+
+    pub fn list_side_conversations(
+        &mut self,
+        ticket_id: i64,
+        include_events: bool,
+        page: u64,
+        per_page: u64,
+    ) -> Result<SideConversationListResponse, ApiError> {
+        let ids = self.ticket(ticket_id)?.side_conversations.clone();
+        let window = window(ids.len(), page, per_page);
+        let listed: Vec<&Stored> = ids[window.range.clone()]
+            .iter()
+            .map(|id| &self.side_conversations[id])
+            .collect();
+        let events = include_events.then(|| {
+            listed
+                .iter()
+                .flat_map(|s| s.events.iter().map(|&i| self.events[i].clone()))
+                .collect()
+        });
+        let link = |page: u64| {
+            let include = if include_events {
+                "include=events&"
+            } else {
+                ""
+            };
+            self.url(&format!("/api/v2/tickets/{ticket_id}/side_conversations?{include}page={page}&per_page={per_page}"))
+        };
+        Ok(SideConversationListResponse {
+            side_conversations: listed.iter().map(|s| s.side_conversation.clone()).collect(),
+            events,
+            count: Some(ids.len() as i64),
+            next_page: window.next.map(link),
+            previous_page: window.previous.map(link),
+        })
+    }
+
+    pub fn show_side_conversation(
+        &mut self,
+        ticket_id: i64,
+        id: &str,
+        include_events: bool,
+    ) -> Result<SideConversationResponse, ApiError> {
+        let stored = self.stored(ticket_id, id)?;
+        let side_conversation = stored.side_conversation.clone();
+        let indices = stored.events.clone();
+        Ok(SideConversationResponse {
+            side_conversation,
+            events: include_events
+                .then(|| indices.iter().map(|&i| self.events[i].clone()).collect()),
+        })
+    }
+
+    fn new_side_conversation(
+        &mut self,
+        ticket_id: i64,
+        subject: Option<String>,
+        state: &str,
+        external_ids: Option<ExternalIds>,
+        kind: Kind,
+    ) -> Result<String, ApiError> {
+        self.ticket(ticket_id)?;
+        let id = self.new_id();
+        let created = now();
+        let side_conversation = SideConversation {
+            id: Some(id.clone()),
+            ticket_id: Some(ticket_id),
+            subject,
+            state: Some(state.into()),
+            external_ids,
+            participants: Some(Vec::new()),
+            preview_text: None,
+            created_at: Some(created.clone()),
+            updated_at: Some(created.clone()),
+            message_added_at: None,
+            state_updated_at: Some(created),
+            url: Some(self.url(&format!(
+                "/api/v2/tickets/{ticket_id}/side_conversations/{id}"
+            ))),
+        };
+        self.side_conversations.insert(
+            id.clone(),
+            Stored {
+                side_conversation,
+                kind,
+                events: Vec::new(),
+            },
+        );
+        self.ticket(ticket_id)?.side_conversations.push(id.clone());
+        Ok(id)
+    }
+
+    pub fn create(
+        &mut self,
+        ticket_id: i64,
+        actor: &User,
+        body: &Value,
+    ) -> Result<SideConversationChangeResponse, ApiError> {
+        self.ticket(ticket_id)?;
+        let (message, kind) = self.message(&body["message"], actor)?;
+        let external_ids = body
+            .get("external_ids")
+            .and_then(|v| serde_json::from_value(v.clone()).ok());
+        let id = self.new_side_conversation(
+            ticket_id,
+            message.subject.clone(),
+            "open",
+            external_ids,
+            kind,
+        )?;
+        self.add_message(ticket_id, &id, "create", actor, message, now())
+    }
+
+    fn add_message(
+        &mut self,
+        ticket_id: i64,
+        id: &str,
+        event_type: &str,
+        actor: &User,
+        message: SideConversationMessage,
+        at: Timestamp,
+    ) -> Result<SideConversationChangeResponse, ApiError> {
+        let side_conversation = self.stored(ticket_id, id)?.side_conversation.clone();
+        let event = self.message_event(
+            &side_conversation,
+            event_type,
+            actor,
+            message.clone(),
+            at.clone(),
+        );
+        let event = self.record(id, event);
+        let stored = self.stored(ticket_id, id)?;
+        Self::touch_with_message(&mut stored.side_conversation, &message, &at);
+        Ok(SideConversationChangeResponse {
+            side_conversation: stored.side_conversation.clone(),
+            event: Some(event),
+            updates: Some(SideConversationUpdates::default()),
+        })
+    }
+
+    pub fn update(
+        &mut self,
+        ticket_id: i64,
+        id: &str,
+        actor: &User,
+        body: &Value,
+    ) -> Result<SideConversationResponse, ApiError> {
+        let changes = &body["side_conversation"];
+        let state = changes
+            .get("state")
+            .and_then(Value::as_str)
+            .map(String::from);
+        let subject = changes
+            .get("subject")
+            .and_then(Value::as_str)
+            .map(String::from);
+        let stored = self.stored(ticket_id, id)?;
+        let side_conversation = &mut stored.side_conversation;
+        let at = now();
+        let mut updates = SideConversationUpdates::default();
+        if let Some(state) = state.filter(|s| side_conversation.state.as_ref() != Some(s)) {
+            side_conversation.state = Some(state.clone());
+            side_conversation.state_updated_at = Some(at.clone());
+            updates.state = Some(state);
+        }
+        if let Some(subject) = subject.filter(|s| side_conversation.subject.as_ref() != Some(s)) {
+            side_conversation.subject = Some(subject.clone());
+            updates.subject = Some(subject);
+        }
+        side_conversation.updated_at = Some(at.clone());
+        let snapshot = side_conversation.clone();
+        if updates != SideConversationUpdates::default() {
+            let event = SideConversationEvent {
+                id: Some(self.new_id()),
+                side_conversation_id: snapshot.id.clone(),
+                ticket_id: Some(ticket_id),
+                type_: Some("update".into()),
+                actor: Some(Self::user_participant(actor)),
+                created_at: Some(at),
+                message: None,
+                updates: Some(updates),
+                via: Some("api".into()),
+                url: None,
+            };
+            self.record(id, event);
+        }
+        Ok(SideConversationResponse {
+            side_conversation: snapshot,
+            events: None,
+        })
+    }
+
+    pub fn reply(
+        &mut self,
+        ticket_id: i64,
+        id: &str,
+        actor: &User,
+        body: &Value,
+    ) -> Result<SideConversationChangeResponse, ApiError> {
+        let existing = self.stored(ticket_id, id)?.kind;
+        let (message, kind) = self.message(&body["message"], actor)?;
+        if kind != existing {
+            return Err(ApiError::invalid(
+                format!(
+                    "a {} side conversation takes no {} participants",
+                    existing.name(),
+                    kind.name()
+                ),
+                json!({"to": [{"error": "InvalidValue", "description": "participants of another side conversation type"}]}),
+            ));
+        }
+        // A reply reopens a closed side conversation.
+        let stored = self.stored(ticket_id, id)?;
+        if stored.side_conversation.state.as_deref() != Some("open") {
+            stored.side_conversation.state = Some("open".into());
+            stored.side_conversation.state_updated_at = Some(now());
+        }
+        self.add_message(ticket_id, id, "reply", actor, message, now())
+    }
+
+    /// Adds imported events to a side conversation; returns the first.
+    fn import_into(
+        &mut self,
+        ticket_id: i64,
+        id: &str,
+        actor: &User,
+        events: &[Value],
+    ) -> Result<SideConversationChangeResponse, ApiError> {
+        let existing = self.stored(ticket_id, id)?.kind;
+        let mut prepared = Vec::new();
+        for event in events {
+            let (message, kind) = self.message(&event["message"], actor)?;
+            if kind != existing {
+                return Err(ApiError::invalid(
+                    format!(
+                        "a {} side conversation takes no {} participants",
+                        existing.name(),
+                        kind.name()
+                    ),
+                    json!({}),
+                ));
+            }
+            let at = event
+                .get("created_at")
+                .and_then(Value::as_str)
+                .and_then(|t| t.parse::<Timestamp>().ok())
+                .unwrap_or_else(now);
+            prepared.push((message, at));
+        }
+        let mut first = None;
+        for (message, at) in prepared {
+            let event_type = if self.stored(ticket_id, id)?.events.is_empty() {
+                "create"
+            } else {
+                "reply"
+            };
+            let response = self.add_message(ticket_id, id, event_type, actor, message, at)?;
+            first.get_or_insert(response);
+        }
+        first.ok_or_else(|| ApiError::invalid("no events to import", json!({})))
+    }
+
+    pub fn import(
+        &mut self,
+        ticket_id: i64,
+        actor: &User,
+        body: &Value,
+    ) -> Result<SideConversationChangeResponse, ApiError> {
+        self.ticket(ticket_id)?;
+        let imported = &body["side_conversation"];
+        let events = body["events"].as_array().cloned().unwrap_or_default();
+        // Every message must parse before anything is created.
+        let mut kind = None;
+        for event in &events {
+            let (_, event_kind) = self.message(&event["message"], actor)?;
+            kind.get_or_insert(event_kind);
+        }
+        let subject = imported
+            .get("subject")
+            .and_then(Value::as_str)
+            .map(String::from);
+        let state = imported
+            .get("state")
+            .and_then(Value::as_str)
+            .unwrap_or("open")
+            .to_string();
+        let external_ids = imported
+            .get("external_ids")
+            .and_then(|v| serde_json::from_value(v.clone()).ok());
+        let id = self.new_side_conversation(
+            ticket_id,
+            subject,
+            &state,
+            external_ids,
+            kind.unwrap_or(Kind::Email),
+        )?;
+        match self.import_into(ticket_id, &id, actor, &events) {
+            Ok(response) => {
+                let side_conversation = self.stored(ticket_id, &id)?.side_conversation.clone();
+                Ok(SideConversationChangeResponse {
+                    side_conversation,
+                    ..response
+                })
+            }
+            Err(error) => {
+                self.side_conversations.remove(&id);
+                self.ticket(ticket_id)?
+                    .side_conversations
+                    .retain(|s| s != &id);
+                Err(error)
+            }
+        }
+    }
+
+    pub fn import_events(
+        &mut self,
+        ticket_id: i64,
+        id: &str,
+        actor: &User,
+        body: &Value,
+    ) -> Result<SideConversationChangeResponse, ApiError> {
+        let events = body["events"].as_array().cloned().unwrap_or_default();
+        let response = self.import_into(ticket_id, id, actor, &events)?;
+        let side_conversation = self.stored(ticket_id, id)?.side_conversation.clone();
+        Ok(SideConversationChangeResponse {
+            side_conversation,
+            ..response
+        })
+    }
+
+    // ---- events -----------------------------------------------------------------
+
+    pub fn list_events(
+        &mut self,
+        ticket_id: i64,
+        id: &str,
+        include_side_conversations: bool,
+        page: u64,
+        per_page: u64,
+    ) -> Result<SideConversationEventListResponse, ApiError> {
+        let stored = self.stored(ticket_id, id)?;
+        let indices = stored.events.clone();
+        let side_conversation = stored.side_conversation.clone();
+        let window = window(indices.len(), page, per_page);
+        let link = |page: u64| {
+            let include = if include_side_conversations {
+                "include=side_conversations&"
+            } else {
+                ""
+            };
+            self.url(&format!("/api/v2/tickets/{ticket_id}/side_conversations/{id}/events?{include}page={page}&per_page={per_page}"))
+        };
+        Ok(SideConversationEventListResponse {
+            events: indices[window.range.clone()]
+                .iter()
+                .map(|&i| self.events[i].clone())
+                .collect(),
+            side_conversations: include_side_conversations.then(|| vec![side_conversation]),
+            count: Some(indices.len() as i64),
+            next_page: window.next.map(link),
+            previous_page: window.previous.map(link),
+        })
+    }
+
+    /// The events created at or after `start_time`, oldest first, a page at
+    /// a time. Like the service, the next page starts at the second the
+    /// page ended on, so that second's events may come again.
+    pub fn export(&self, start_time: i64, page_size: usize) -> SideConversationEventExportResponse {
+        let mut remaining = self.export_order.range((start_time, 0)..);
+        let page: Vec<(&(i64, u64), &usize)> = remaining.by_ref().take(page_size).collect();
+        let more = remaining.next().is_some();
+        let end_time = page.last().map_or(start_time, |((second, _), _)| *second);
+        // A full page within one second would repeat itself forever: move on.
+        let end_time = if more && end_time == start_time {
+            end_time + 1
+        } else {
+            end_time
+        };
+        SideConversationEventExportResponse {
+            events: page.iter().map(|(_, &i)| self.events[i].clone()).collect(),
+            count: Some(page.len() as i64),
+            end_time: Some(end_time),
+            end_of_stream: Some(!more),
+            next_page: Some(self.url(&format!(
+                "/api/v2/tickets/side_conversations/events?start_time={end_time}"
+            ))),
+        }
+    }
+
+    /// `count` events on ticket `ticket_id`, one side conversation per 50,
+    /// 100 a second, ending now (seed data for load tests).
+    fn generate_events(&mut self, ticket_id: i64, count: u64) {
+        let robot = User {
+            id: 9,
+            name: "Seed Robot".into(),
+            email: "seed@example.com".into(),
+            role: crate::config::Role::Agent,
+            api_token: None,
+            oauth_token: None,
+        };
+        let start = Utc::now().timestamp() - (count / 100) as i64 - 1;
+        let mut current = String::new();
+        for n in 0..count {
+            if n % 50 == 0 {
+                current = self
+                    .new_side_conversation(
+                        ticket_id,
+                        Some(format!("Seeded {n}")),
+                        "open",
+                        None,
+                        Kind::Email,
+                    )
+                    .expect("the seed ticket exists");
+            }
+            let second = start + (n / 100) as i64;
+            let at = Timestamp::from(DateTime::from_timestamp(second, 0).unwrap_or_default());
+            let message = SideConversationMessage {
+                subject: Some("Seeded message".into()),
+                body: Some(format!("Message {n}")),
+                preview_text: Some(format!("Message {n}")),
+                to: Some(vec![Participant {
+                    email: Some("vendor@example.com".into()),
+                    ..Default::default()
+                }]),
+                from: Some(Self::user_participant(&robot)),
+                ..Default::default()
+            };
+            let side_conversation = self.side_conversations[&current].side_conversation.clone();
+            let kind = if n % 50 == 0 { "create" } else { "reply" };
+            let event = self.message_event(&side_conversation, kind, &robot, message, at);
+            self.record(&current, event);
+        }
+    }
+
+    // ---- attachments and uploads ------------------------------------------------------
+
+    pub fn add_message_attachment(
+        &mut self,
+        name: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> SideConversationAttachment {
+        let id = format!("s3-{}", self.new_id());
+        let (width, height) = png_size(bytes).map_or((None, None), |(w, h)| (Some(w), Some(h)));
+        self.message_attachments.insert(
+            id.clone(),
+            StoredFile {
+                name: name.into(),
+                content_type: content_type.into(),
+                size: bytes.len() as i64,
+                width,
+                height,
+            },
+        );
+        SideConversationAttachment {
+            id: Some(id),
+            name: Some(name.into()),
+            content_type: Some(content_type.into()),
+            size: Some(bytes.len() as i64),
+            width,
+            height,
+        }
+    }
+
+    pub fn show_attachment(&self, id: i64) -> Result<Attachment, ApiError> {
+        self.attachments
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found("attachment", id))
+    }
+
+    pub fn redact(
+        &mut self,
+        ticket_id: i64,
+        comment_id: i64,
+        attachment_id: i64,
+    ) -> Result<Attachment, ApiError> {
+        let ticket = self.ticket(ticket_id)?;
+        let closed = ticket.closed;
+        let in_comment = ticket
+            .comments
+            .get(&comment_id)
+            .ok_or_else(|| ApiError::not_found("comment", comment_id))?
+            .contains(&attachment_id);
+        if !in_comment {
+            return Err(ApiError::not_found("attachment", attachment_id));
+        }
+        if closed {
+            return Err(ApiError::invalid(
+                "the ticket is closed: its attachments can no longer be redacted",
+                json!({"ticket": [{"error": "Closed", "description": "closed tickets cannot be redacted"}]}),
+            ));
+        }
+        let redacted = self.attachment(attachment_id, "redacted.txt", "text/plain", 0, None);
+        self.attachments.insert(attachment_id, redacted.clone());
+        Ok(redacted)
+    }
+
+    pub fn upload(
+        &mut self,
+        file_name: &str,
+        content_type: &str,
+        size: i64,
+        token: Option<&str>,
+    ) -> Result<UploadResponse, ApiError> {
+        let token = match token {
+            Some(token) if self.uploads.contains_key(token) => token.to_string(),
+            Some(token) => return Err(ApiError::not_found("upload", token)),
+            None => self.new_id().replace('-', "")[..15].to_string(),
+        };
+        self.next_attachment_id += 1;
+        let id = self.next_attachment_id;
+        let attachment = self.attachment(id, file_name, content_type, size, Some(&token));
+        self.attachments.insert(id, attachment.clone());
+        let ids = self.uploads.entry(token.clone()).or_default();
+        ids.push(id);
+        let attachments = ids.iter().map(|id| self.attachments[id].clone()).collect();
+        Ok(UploadResponse {
+            upload: Upload {
+                token,
+                expires_at: Some(Timestamp::from(
+                    Utc::now() + chrono::Duration::days(UPLOAD_TOKEN_DAYS),
+                )),
+                attachment: Some(attachment),
+                attachments: Some(attachments),
+            },
+        })
+    }
+
+    pub fn delete_upload(&mut self, token: &str) -> Result<(), ApiError> {
+        let ids = self
+            .uploads
+            .remove(token)
+            .ok_or_else(|| ApiError::not_found("upload", token))?;
+        for id in ids {
+            self.attachments.remove(&id);
+        }
+        Ok(())
+    }
+}
+
+fn now() -> Timestamp {
+    Timestamp::from(Utc::now())
+}
+
+/// The first words of `text`, at most 60 characters, as the service previews.
+fn preview(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default().trim();
+    if line.chars().count() <= 60 {
+        return line.to_string();
+    }
+    let cut: String = line.chars().take(60).collect();
+    match cut.rfind(' ') {
+        Some(space) if space > 20 => cut[..space].to_string(),
+        _ => cut,
+    }
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A PNG's width and height, from its header.
+fn png_size(bytes: &[u8]) -> Option<(i64, i64)> {
+    if bytes.len() < 24 || &bytes[..8] != b"\x89PNG\r\n\x1a\n" || &bytes[12..16] != b"IHDR" {
+        return None;
+    }
+    let number = |at: usize| -> Option<i64> {
+        Some(i64::from(u32::from_be_bytes(
+            bytes[at..at + 4].try_into().ok()?,
+        )))
+    };
+    Some((number(16)?, number(20)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn previews_cut_at_a_word() {
+        assert_eq!(preview("short"), "short");
+        let long = "I was trying to print an email when the printer suddenly started burning";
+        assert_eq!(
+            preview(long),
+            "I was trying to print an email when the printer suddenly"
+        );
+    }
+
+    #[test]
+    fn pages_window_the_list() {
+        let w = window(5, 2, 2);
+        assert_eq!((w.range, w.next, w.previous), (2..4, Some(3), Some(1)));
+        let last = window(5, 3, 2);
+        assert_eq!((last.range, last.next), (4..5, None));
+        assert_eq!(window(5, 9, 2).range, 5..5);
+    }
+
+    #[test]
+    fn png_headers_give_the_size() {
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        png.extend_from_slice(&406u32.to_be_bytes());
+        png.extend_from_slice(&214u32.to_be_bytes());
+        assert_eq!(png_size(&png), Some((406, 214)));
+        assert_eq!(png_size(b"not a png at all, no header"), None);
+    }
+}
