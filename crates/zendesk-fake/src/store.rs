@@ -785,23 +785,35 @@ impl Store {
         })
     }
 
-    /// The events created at or after `start_time`, oldest first, a page at
-    /// a time. Like the service, the next page starts at the second the
-    /// page ended on, so that second's events may come again.
+    /// The events created at or after `start_time`, oldest first. Like the
+    /// service, a page repeats the events of the second it starts at (the
+    /// previous page's `end_time`); after them come up to `page_size` newer
+    /// events, never splitting a second, so every page moves forward.
     pub fn export(&self, start_time: i64, page_size: usize) -> SideConversationEventExportResponse {
-        let mut remaining = self.export_order.range((start_time, 0)..);
-        let page: Vec<(&(i64, u64), &usize)> = remaining.by_ref().take(page_size).collect();
-        let more = remaining.next().is_some();
-        let end_time = page.last().map_or(start_time, |((second, _), _)| *second);
-        // A full page within one second would repeat itself forever: move on.
-        let end_time = if more && end_time == start_time {
-            end_time + 1
-        } else {
-            end_time
-        };
+        let mut indices: Vec<usize> = self
+            .export_order
+            .range((start_time, 0)..(start_time.saturating_add(1), 0))
+            .map(|(_, &i)| i)
+            .collect();
+        let mut newer = self
+            .export_order
+            .range((start_time.saturating_add(1), 0)..)
+            .peekable();
+        let mut end_time = start_time;
+        let mut taken = 0;
+        while let Some(&(&(second, _), &index)) = newer.peek() {
+            if taken >= page_size && second != end_time {
+                break;
+            }
+            indices.push(index);
+            taken += 1;
+            end_time = second;
+            newer.next();
+        }
+        let more = newer.peek().is_some();
         SideConversationEventExportResponse {
-            events: page.iter().map(|(_, &i)| self.events[i].clone()).collect(),
-            count: Some(page.len() as i64),
+            events: indices.iter().map(|&i| self.events[i].clone()).collect(),
+            count: Some(indices.len() as i64),
             end_time: Some(end_time),
             end_of_stream: Some(!more),
             next_page: Some(self.url(&format!(

@@ -1,0 +1,646 @@
+//! The client against the fake, end to end: every operation, every role
+//! rule, the documented errors, pagination, the export, and concurrency.
+//! The fake checks every response it sends against the spec.
+
+use std::collections::BTreeSet;
+use std::num::NonZeroU64;
+
+use futures_util::TryStreamExt;
+use serde_json::{json, Value};
+use zendesk_client::models::{
+    CreateSideConversationRequest, ImportSideConversationEventsRequest,
+    ImportSideConversationRequest, ReplyToSideConversationRequest, UpdateSideConversationRequest,
+};
+use zendesk_client::{Client, Credentials, ExportCheckpoint, FileToUpload, RetryPolicy};
+use zendesk_fake::{Config, FakeZendesk};
+
+const TICKET: i64 = 12345;
+
+struct Account {
+    fake: FakeZendesk,
+    agent: Client,
+    admin: Client,
+    customer: Client,
+}
+
+async fn account_with(config: Config) -> Account {
+    let fake = zendesk_fake::start(Config {
+        validate_responses: true,
+        ..config
+    })
+    .await
+    .unwrap();
+    let client = |email: &str, token: &str| {
+        Client::builder()
+            .base_url(fake.base_url())
+            .credentials(Credentials::api_token(email, token))
+            .retry(RetryPolicy::none())
+            .build()
+            .unwrap()
+    };
+    Account {
+        agent: client("agent@example.com", "agent-token"),
+        admin: client("admin@example.com", "admin-token"),
+        customer: client("customer@example.com", "customer-token"),
+        fake,
+    }
+}
+
+async fn account() -> Account {
+    account_with(Config::default()).await
+}
+
+fn body<T: serde::de::DeserializeOwned>(value: Value) -> T {
+    serde_json::from_value(value).unwrap()
+}
+
+fn email_message(subject: &str) -> Value {
+    json!({"subject": subject, "body": "The smoke is very colorful.", "to": [{"email": "vendor@example.com", "name": "Vendor"}]})
+}
+
+async fn create(client: &Client, subject: &str) -> String {
+    let request: CreateSideConversationRequest = body(json!({"message": email_message(subject)}));
+    let created = client
+        .create_side_conversation(TICKET, &request)
+        .await
+        .unwrap()
+        .into_inner();
+    created.side_conversation.id.unwrap()
+}
+
+fn status_of(error: zendesk_client::GeneratedError) -> u16 {
+    zendesk_client::Error::from(error)
+        .status()
+        .map_or(0, |s| s.as_u16())
+}
+
+#[tokio::test]
+async fn a_side_conversation_lives_through_every_operation() {
+    let Account {
+        agent,
+        admin,
+        customer,
+        ..
+    } = &account().await;
+
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\x96\0\0\0\xd6rest".to_vec();
+    let attachment = agent
+        .upload_side_conversation_attachment(FileToUpload::new("smoke.png", png))
+        .await
+        .unwrap();
+    assert_eq!(
+        (attachment.width, attachment.height),
+        (Some(406), Some(214))
+    );
+    let attachment_id = attachment.id.unwrap();
+
+    let mut message = email_message("My printer is on fire!");
+    message["attachment_ids"] = json!([attachment_id]);
+    let request: CreateSideConversationRequest =
+        body(json!({"message": message, "external_ids": {"crm": "42"}}));
+    let created = agent
+        .create_side_conversation(TICKET, &request)
+        .await
+        .unwrap()
+        .into_inner();
+    let id = created.side_conversation.id.clone().unwrap();
+    let event = created.event.unwrap();
+    assert_eq!(event.type_.as_deref(), Some("create"));
+    let sent = event.message.unwrap();
+    assert_eq!(
+        sent.html_body.as_deref(),
+        Some("<div class=\"zd-comment\"><p>The smoke is very colorful.</p></div>")
+    );
+    assert_eq!(
+        sent.preview_text.as_deref(),
+        Some("The smoke is very colorful.")
+    );
+    let attached = &sent.attachments.unwrap()[0];
+    assert_eq!(
+        (attached.id.as_deref(), attached.file_name.as_deref()),
+        (Some(attachment_id.as_str()), Some("smoke.png"))
+    );
+    let participants = created.side_conversation.participants.unwrap();
+    let emails: Vec<_> = participants
+        .iter()
+        .filter_map(|p| p.email.clone())
+        .collect();
+    assert_eq!(
+        emails,
+        ["agent@example.com", "vendor@example.com"],
+        "the sender and the recipient, once each"
+    );
+
+    let reply: ReplyToSideConversationRequest = body(
+        json!({"message": {"body": "Still burning.", "to": [{"email": "vendor@example.com"}]}}),
+    );
+    let replied = agent
+        .reply_to_side_conversation(TICKET, &id, &reply)
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        replied.side_conversation.preview_text.as_deref(),
+        Some("Still burning.")
+    );
+
+    let close: UpdateSideConversationRequest =
+        body(json!({"side_conversation": {"state": "closed", "subject": "Printer (resolved)"}}));
+    let closed = agent
+        .update_side_conversation(TICKET, &id, &close)
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(closed.side_conversation.state.as_deref(), Some("closed"));
+    assert_eq!(
+        closed.side_conversation.subject.as_deref(),
+        Some("Printer (resolved)")
+    );
+
+    let shown = agent
+        .show_side_conversation(
+            TICKET,
+            &id,
+            Some(&zendesk_client::models::SideConversationSideload::Events),
+        )
+        .await
+        .unwrap()
+        .into_inner();
+    let kinds: Vec<_> = shown
+        .events
+        .unwrap()
+        .iter()
+        .map(|e| e.type_.clone().unwrap())
+        .collect();
+    assert_eq!(kinds, ["create", "reply", "update"]);
+
+    let imported: ImportSideConversationRequest = body(json!({
+        "side_conversation": {"subject": "From the old system", "state": "closed", "external_ids": {"thread": "t-1"}},
+        "events": [
+            {"created_at": "2022-10-05T20:47:02.230Z", "message": {"body": "First", "to": [{"email": "old@example.com"}], "from": {"email": "customer@example.com"}}},
+            {"created_at": "2022-10-06T08:00:00Z", "message": {"body": "Second", "to": [{"email": "old@example.com"}]}}
+        ]
+    }));
+    let imported = agent
+        .import_side_conversation(TICKET, &imported)
+        .await
+        .unwrap()
+        .into_inner();
+    let imported_id = imported.side_conversation.id.unwrap();
+    assert_eq!(imported.side_conversation.state.as_deref(), Some("closed"));
+    assert_eq!(
+        imported.event.unwrap().created_at.unwrap().as_str(),
+        "2022-10-05T20:47:02.230Z",
+        "the original time is kept"
+    );
+    let more: ImportSideConversationEventsRequest = body(
+        json!({"events": [{"message": {"body": "Third", "to": [{"email": "old@example.com"}]}}]}),
+    );
+    agent
+        .import_side_conversation_events(TICKET, &imported_id, &more)
+        .await
+        .unwrap();
+
+    let events = agent
+        .list_side_conversation_events(
+            TICKET,
+            &imported_id,
+            Some(&zendesk_client::models::SideConversationEventSideload::SideConversations),
+            None,
+            None,
+        )
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(events.events.len(), 3);
+    assert_eq!(events.side_conversations.map(|s| s.len()), Some(1));
+
+    let listed = agent
+        .list_side_conversations(
+            TICKET,
+            Some(&zendesk_client::models::SideConversationSideload::Events),
+            None,
+            None,
+        )
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        (listed.count, listed.events.map(|e| e.len())),
+        (Some(2), Some(6))
+    );
+
+    let exported: Vec<_> = admin
+        .export_events(ExportCheckpoint::from_start_time(0))
+        .try_collect()
+        .await
+        .unwrap();
+    let exported: usize = exported.iter().map(|p| p.events.len()).sum();
+    assert_eq!(exported, 6, "three events each");
+
+    let upload = customer
+        .upload("crash.log", None, "line 1\n", None)
+        .await
+        .unwrap();
+    let upload = customer
+        .upload(
+            "dump.bin",
+            Some("application/x-dump"),
+            vec![0u8; 2048],
+            Some(&upload.token),
+        )
+        .await
+        .unwrap();
+    let files = upload.attachments.unwrap();
+    assert_eq!(files.len(), 2);
+    assert_eq!(files[0].content_type.as_deref(), Some("text/plain"));
+    assert_eq!(
+        (files[1].content_type.as_deref(), files[1].size),
+        (Some("application/x-dump"), Some(2048))
+    );
+    let uploaded_id = files[1].id.unwrap();
+    let shown = agent
+        .show_attachment(uploaded_id)
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(shown.attachment.file_name.as_deref(), Some("dump.bin"));
+
+    let redacted = agent
+        .redact_comment_attachment(TICKET, 100, 498_483)
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        (
+            redacted.attachment.file_name.as_deref(),
+            redacted.attachment.size
+        ),
+        (Some("redacted.txt"), Some(0))
+    );
+    let again = agent.show_attachment(498_483).await.unwrap().into_inner();
+    assert_eq!(
+        again.attachment.file_name.as_deref(),
+        Some("redacted.txt"),
+        "redaction is permanent"
+    );
+
+    customer.delete_upload(&upload.token).await.unwrap();
+    assert_eq!(
+        status_of(agent.show_attachment(uploaded_id).await.unwrap_err()),
+        404
+    );
+    assert_eq!(
+        status_of(customer.delete_upload(&upload.token).await.unwrap_err()),
+        404
+    );
+}
+
+#[tokio::test]
+async fn roles_decide_who_may_call_what() {
+    let account = account().await;
+    let Account {
+        agent,
+        admin,
+        customer,
+        fake,
+    } = &account;
+    // Agents may not export; admins may.
+    assert_eq!(
+        status_of(
+            agent
+                .incremental_side_conversation_event_export(0)
+                .await
+                .unwrap_err()
+        ),
+        403
+    );
+    admin
+        .incremental_side_conversation_event_export(0)
+        .await
+        .unwrap();
+    // End users may upload, but not touch side conversations or ticket attachments.
+    assert_eq!(
+        status_of(
+            customer
+                .list_side_conversations(TICKET, None, None, None)
+                .await
+                .unwrap_err()
+        ),
+        403
+    );
+    let request: CreateSideConversationRequest = body(json!({"message": email_message("x")}));
+    assert_eq!(
+        status_of(
+            customer
+                .create_side_conversation(TICKET, &request)
+                .await
+                .unwrap_err()
+        ),
+        403
+    );
+    assert_eq!(
+        status_of(customer.show_attachment(498_483).await.unwrap_err()),
+        403
+    );
+    let upload = customer.upload("a.txt", None, "a", None).await.unwrap();
+    agent.delete_upload(&upload.token).await.unwrap();
+    // Admins may do what agents may.
+    create(admin, "by an admin").await;
+
+    let anonymous = Client::builder()
+        .base_url(fake.base_url())
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let wrong = Client::builder()
+        .base_url(fake.base_url())
+        .credentials(Credentials::api_token("agent@example.com", "not-the-token"))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    for client in [&anonymous, &wrong] {
+        let error = zendesk_client::Error::from(
+            client
+                .list_side_conversations(TICKET, None, None, None)
+                .await
+                .unwrap_err(),
+        );
+        assert!(error.is_unauthorized(), "{error}");
+        assert_eq!(
+            status_of(client.upload_files("a.txt", None, "a").await.unwrap_err()),
+            401
+        );
+    }
+    let oauth = Client::builder()
+        .base_url(fake.base_url())
+        .credentials(Credentials::oauth("admin-oauth"))
+        .build()
+        .unwrap();
+    oauth
+        .incremental_side_conversation_event_export(0)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn documented_errors_and_bad_bodies_change_nothing() {
+    let account = account().await;
+    let agent = &account.agent;
+    create(agent, "the only one").await;
+
+    assert_eq!(
+        status_of(
+            agent
+                .list_side_conversations(999, None, None, None)
+                .await
+                .unwrap_err()
+        ),
+        404
+    );
+    assert_eq!(
+        status_of(
+            agent
+                .show_side_conversation(TICKET, "nope", None)
+                .await
+                .unwrap_err()
+        ),
+        404
+    );
+    assert_eq!(status_of(agent.show_attachment(1).await.unwrap_err()), 404);
+    assert_eq!(
+        status_of(
+            agent
+                .redact_comment_attachment(TICKET, 999, 498_483)
+                .await
+                .unwrap_err()
+        ),
+        404
+    );
+    let closed = zendesk_client::Error::from(
+        agent
+            .redact_comment_attachment(12347, 300, 498_499)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (closed.status().map(|s| s.as_u16()), closed.code()),
+        (Some(422), Some("RecordInvalid"))
+    );
+    assert_eq!(
+        status_of(
+            agent
+                .upload_files("a.txt", Some("no-such-token"), "a")
+                .await
+                .unwrap_err()
+        ),
+        404
+    );
+
+    // Bodies the spec refuses never reach the store (sent raw: the client's types would not build them).
+    let raw = reqwest_client();
+    let url = format!(
+        "{}/api/v2/tickets/{TICKET}/side_conversations",
+        account.fake.base_url()
+    );
+    let send = |body: &'static str| {
+        raw.post(&url)
+            .basic_auth("agent@example.com/token", Some("agent-token"))
+            .body(body)
+            .send()
+    };
+    let malformed = send("{\"message\": ").await.unwrap();
+    assert_eq!(malformed.status(), 400);
+    let mixed = send(r#"{"message": {"to": [{"email": "a@b.co"}, {"slack_workspace_id": "T", "slack_channel_id": "C"}]}}"#).await.unwrap();
+    assert_eq!(mixed.status(), 422);
+    let error: Value = mixed.json().await.unwrap();
+    assert_eq!(error["error"], "RecordInvalid");
+    assert!(
+        error["details"]["/message"][0]["description"]
+            .as_str()
+            .unwrap()
+            .contains("mix an email participant"),
+        "{error}"
+    );
+    let unknown_attachment =
+        send(r#"{"message": {"to": [{"user_id": 2}], "attachment_ids": ["s3-missing"]}}"#)
+            .await
+            .unwrap();
+    assert_eq!(unknown_attachment.status(), 422);
+    let listed = agent
+        .list_side_conversations(TICKET, None, None, None)
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        listed.count,
+        Some(1),
+        "nothing was created by the refused requests"
+    );
+
+    let slack_reply: ReplyToSideConversationRequest =
+        body(json!({"message": {"to": [{"slack_workspace_id": "T", "slack_channel_id": "C"}]}}));
+    let id = listed.side_conversations[0].id.clone().unwrap();
+    assert_eq!(
+        status_of(
+            agent
+                .reply_to_side_conversation(TICKET, &id, &slack_reply)
+                .await
+                .unwrap_err()
+        ),
+        422
+    );
+
+    let export = raw
+        .get(format!(
+            "{}/api/v2/tickets/side_conversations/events",
+            account.fake.base_url()
+        ))
+        .basic_auth("admin@example.com/token", Some("admin-token"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(export.status(), 400, "start_time is required");
+    let bad_include = raw
+        .get(format!("{url}?include=users"))
+        .basic_auth("agent@example.com/token", Some("agent-token"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad_include.status(), 400);
+}
+
+fn reqwest_client() -> reqwest::Client {
+    // Building a zendesk client installs the TLS provider reqwest needs.
+    let _ = zendesk_client::ClientSettings::new();
+    reqwest::Client::new()
+}
+
+#[tokio::test]
+async fn lists_page_with_links_on_the_fakes_own_address() {
+    let account = account().await;
+    let agent = &account.agent;
+    let mut made = Vec::new();
+    for n in 0..5 {
+        made.push(create(agent, &format!("number {n}")).await);
+    }
+    let first = agent
+        .list_side_conversations(TICKET, None, None, NonZeroU64::new(2))
+        .await
+        .unwrap()
+        .into_inner();
+    let next = first.next_page.unwrap();
+    assert!(
+        next.starts_with(account.fake.base_url()) && next.contains("page=2&per_page=2"),
+        "{next}"
+    );
+    assert_eq!(first.previous_page, None);
+    let listed: Vec<String> = agent
+        .side_conversations(TICKET, NonZeroU64::new(2))
+        .map_ok(|s| s.id.unwrap())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        listed, made,
+        "every side conversation once, in order, over three pages"
+    );
+}
+
+#[tokio::test]
+async fn the_export_resumes_from_a_checkpoint_without_loss_or_repeats() {
+    let account = account_with(Config {
+        export_page_size: 4,
+        ..Config::default()
+    })
+    .await;
+    // Ten events, two a second over five seconds, so pages end mid-history.
+    let events: Vec<Value> = (0..10)
+        .map(|n| json!({"created_at": format!("2022-01-01T00:00:0{}Z", n / 2), "message": {"body": format!("m{n}"), "to": [{"email": "old@example.com"}]}}))
+        .collect();
+    let import: ImportSideConversationRequest =
+        body(json!({"side_conversation": {"subject": "history"}, "events": events}));
+    account
+        .agent
+        .import_side_conversation(TICKET, &import)
+        .await
+        .unwrap();
+
+    let mut pages = Box::pin(
+        account
+            .admin
+            .export_events(ExportCheckpoint::from_start_time(0)),
+    );
+    let first = pages.try_next().await.unwrap().unwrap();
+    drop(pages);
+    assert_eq!(first.events.len(), 4);
+    assert!(!first.caught_up);
+    // A reader that stopped after one page resumes from its checkpoint.
+    let rest: Vec<_> = account
+        .admin
+        .export_events(first.checkpoint.clone())
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(rest.len() >= 2, "the rest spans pages: {}", rest.len());
+    let bodies: Vec<String> = std::iter::once(&first)
+        .chain(rest.iter())
+        .flat_map(|p| {
+            p.events
+                .iter()
+                .map(|e| e.message.as_ref().unwrap().body.clone().unwrap())
+        })
+        .collect();
+    let expected: Vec<String> = (0..10).map(|n| format!("m{n}")).collect();
+    assert_eq!(bodies, expected, "every event once, in order");
+    assert!(rest.last().unwrap().caught_up);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_concurrent_creates_make_a_hundred_side_conversations() {
+    let account = account().await;
+    let agent = account.agent.clone();
+    let tasks: Vec<_> = (0..100)
+        .map(|n| {
+            let agent = agent.clone();
+            tokio::spawn(async move { create(&agent, &format!("concurrent {n}")).await })
+        })
+        .collect();
+    let mut created = BTreeSet::new();
+    for task in tasks {
+        created.insert(task.await.unwrap());
+    }
+    assert_eq!(created.len(), 100, "distinct ids");
+    let listed: Vec<String> = agent
+        .side_conversations(TICKET, NonZeroU64::new(100))
+        .map_ok(|s| s.id.unwrap())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 100);
+    assert_eq!(
+        listed.iter().cloned().collect::<BTreeSet<_>>(),
+        created,
+        "each listed once"
+    );
+    let pages: Vec<_> = account
+        .admin
+        .export_events(ExportCheckpoint::from_start_time(0))
+        .try_collect()
+        .await
+        .unwrap();
+    let exported: Vec<String> = pages
+        .iter()
+        .flat_map(|p| {
+            p.events
+                .iter()
+                .filter_map(|e| e.side_conversation_id.clone())
+        })
+        .collect();
+    assert_eq!(exported.len(), 100);
+    assert_eq!(
+        exported.into_iter().collect::<BTreeSet<_>>(),
+        created,
+        "every event exactly once"
+    );
+}
