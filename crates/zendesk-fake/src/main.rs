@@ -63,14 +63,17 @@ struct Args {
     print_seed: bool,
 }
 
+/// Prints a line; a reader that went away does not stop the server.
+fn say(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
     if args.print_seed {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&Seed::default()).unwrap_or_default()
-        );
+        say(&serde_json::to_string_pretty(&Seed::default()).unwrap_or_default());
         return ExitCode::SUCCESS;
     }
     if !(0.0..=1.0).contains(&args.unavailable_share) {
@@ -139,11 +142,11 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!(
+    say(&format!(
         "zendesk-fake serving {}\nusers:\n{}\nstop with Ctrl-C",
         fake.base_url(),
         users.join("\n")
-    );
+    ));
     let _ = tokio::signal::ctrl_c().await;
     match fake.stop().await {
         Ok(()) => ExitCode::SUCCESS,
