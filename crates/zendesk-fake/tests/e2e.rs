@@ -644,3 +644,56 @@ async fn a_hundred_concurrent_creates_make_a_hundred_side_conversations() {
         "every event exactly once"
     );
 }
+
+/// Every operation, as every role and as nobody: 401 without credentials,
+/// 403 exactly where the spec's `x-allowed-for` leaves the role out.
+#[tokio::test]
+async fn every_role_rule_of_every_operation() {
+    let account = account().await;
+    let raw = reqwest_client();
+    let users = [
+        ("admin@example.com", "admin-token", "admins"),
+        ("agent@example.com", "agent-token", "agents"),
+        ("customer@example.com", "customer-token", "end-users"),
+    ];
+    let may = |role: &str, allowed: &[&str]| match role {
+        "admins" => true,
+        "agents" => allowed.iter().any(|a| *a != "admins"),
+        _ => allowed.contains(&"end-users"),
+    };
+    for operation in zendesk_validate::OPERATIONS {
+        let path = operation
+            .path
+            .replace("{ticket_id}", "12345")
+            .replace("{side_conversation_id}", "unknown")
+            .replace("{comment_id}", "100")
+            .replace("{attachment_id}", "498483")
+            .replace("{token}", "unknown");
+        let url = format!("{}{path}", account.fake.base_url());
+        let method = reqwest::Method::from_bytes(operation.method.as_bytes()).unwrap();
+        let anonymous = raw.request(method.clone(), &url).send().await.unwrap();
+        assert_eq!(
+            anonymous.status(),
+            401,
+            "{} without credentials",
+            operation.id
+        );
+        for (email, token, role) in users {
+            let status = raw
+                .request(method.clone(), &url)
+                .basic_auth(format!("{email}/token"), Some(token))
+                .send()
+                .await
+                .unwrap()
+                .status();
+            let allowed = may(role, operation.allowed_for);
+            assert_eq!(
+                status == 403,
+                !allowed,
+                "{} as {role}: {status}",
+                operation.id
+            );
+            assert_ne!(status, 401, "{} as {role}", operation.id);
+        }
+    }
+}
