@@ -198,6 +198,12 @@ impl Store {
         format!("{}{path}", self.base_url)
     }
 
+    /// The absolute URL of another page of the list at `path`.
+    fn page_link(&self, path: &str, include: Option<&str>, page: u64, per_page: u64) -> String {
+        let include = include.map_or_else(String::new, |i| format!("include={i}&"));
+        self.url(&format!("{path}?{include}page={page}&per_page={per_page}"))
+    }
+
     fn user_participant(user: &User) -> Participant {
         Participant {
             user_id: Some(user.id),
@@ -441,14 +447,8 @@ impl Store {
                 .flat_map(|s| s.events.iter().map(|&i| self.events[i].clone()))
                 .collect()
         });
-        let link = |page: u64| {
-            let include = if include_events {
-                "include=events&"
-            } else {
-                ""
-            };
-            self.url(&format!("/api/v2/tickets/{ticket_id}/side_conversations?{include}page={page}&per_page={per_page}"))
-        };
+        let path = format!("/api/v2/tickets/{ticket_id}/side_conversations");
+        let link = |page| self.page_link(&path, include_events.then_some("events"), page, per_page);
         Ok(SideConversationListResponse {
             side_conversations: listed.iter().map(|s| s.side_conversation.clone()).collect(),
             events,
@@ -765,13 +765,14 @@ impl Store {
         let indices = stored.events.clone();
         let side_conversation = stored.side_conversation.clone();
         let window = window(indices.len(), page, per_page);
-        let link = |page: u64| {
-            let include = if include_side_conversations {
-                "include=side_conversations&"
-            } else {
-                ""
-            };
-            self.url(&format!("/api/v2/tickets/{ticket_id}/side_conversations/{id}/events?{include}page={page}&per_page={per_page}"))
+        let path = format!("/api/v2/tickets/{ticket_id}/side_conversations/{id}/events");
+        let link = |page| {
+            self.page_link(
+                &path,
+                include_side_conversations.then_some("side_conversations"),
+                page,
+                per_page,
+            )
         };
         Ok(SideConversationEventListResponse {
             events: indices[window.range.clone()]

@@ -7,7 +7,7 @@ mod steps;
 
 use std::time::Duration;
 
-use zendesk_client::{Client, Credentials, ExportCheckpoint, RetryPolicy};
+use zendesk_client::{Client, Credentials, RetryPolicy};
 use zendesk_fake::{Config, Faults, RateLimitFault};
 
 fn faulty() -> Config {
@@ -84,15 +84,7 @@ async fn the_tour_survives_a_rate_limit_and_a_fifth_of_requests_failing() {
         "customer-token",
         retry(),
     );
-    let tour = steps::Tour {
-        agent: &agent,
-        admin: &admin,
-        end_user: &end_user,
-        ticket_id: 12345,
-        redact: Some((100, 498_483)),
-        writes: true,
-        export_from: ExportCheckpoint::from_start_time(0),
-    };
+    let tour = steps::Tour::of_default_fake(&agent, &admin, &end_user);
     let mut lines = Vec::new();
     let outcome = steps::run(&tour, &mut |line| lines.push(line))
         .await

@@ -55,15 +55,7 @@ async fn against_fake() -> Result<(), steps::TourError> {
         client("admin@example.com", "admin-token")?,
         client("customer@example.com", "customer-token")?,
     );
-    let tour = steps::Tour {
-        agent: &agent,
-        admin: &admin,
-        end_user: &end_user,
-        ticket_id: 12345,
-        redact: Some((100, 498_483)),
-        writes: true,
-        export_from: ExportCheckpoint::from_start_time(0),
-    };
+    let tour = steps::Tour::of_default_fake(&agent, &admin, &end_user);
     let outcome = steps::run(&tour, &mut |line| println!("{line}")).await?;
     let missing: Vec<_> = outcome
         .created_events

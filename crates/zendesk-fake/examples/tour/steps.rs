@@ -30,6 +30,22 @@ pub struct Tour<'a> {
     pub export_from: ExportCheckpoint,
 }
 
+impl<'a> Tour<'a> {
+    /// The tour of a fake account with the default seed: ticket 12345, and
+    /// attachment 498483 of its comment 100 to redact.
+    pub fn of_default_fake(agent: &'a Client, admin: &'a Client, end_user: &'a Client) -> Self {
+        Tour {
+            agent,
+            admin,
+            end_user,
+            ticket_id: 12345,
+            redact: Some((100, 498_483)),
+            writes: true,
+            export_from: ExportCheckpoint::from_start_time(0),
+        }
+    }
+}
+
 /// What the tour did, for checking.
 #[derive(Debug, Default)]
 pub struct Outcome {
