@@ -78,7 +78,7 @@ impl Error {
             status: Some(status),
             body,
             raw_body,
-            request_id: request_id(headers),
+            request_id: request_id(headers).map(str::to_string),
             retry_after: retry_after(headers),
             attempts: attempts(headers),
             message: String::new(),
@@ -303,9 +303,7 @@ impl<T> ResponseMeta for ResponseValue<T> {
     }
 
     fn request_id(&self) -> Option<&str> {
-        ["x-request-id", "x-zendesk-request-id"]
-            .iter()
-            .find_map(|name| self.headers().get(*name)?.to_str().ok())
+        request_id(self.headers())
     }
 
     fn attempts(&self) -> u32 {
@@ -313,11 +311,11 @@ impl<T> ResponseMeta for ResponseValue<T> {
     }
 }
 
-fn request_id(headers: &HeaderMap) -> Option<String> {
+/// The service's request id header.
+fn request_id(headers: &HeaderMap) -> Option<&str> {
     ["x-request-id", "x-zendesk-request-id"]
         .iter()
         .find_map(|name| headers.get(*name)?.to_str().ok())
-        .map(str::to_string)
 }
 
 fn attempts(headers: &HeaderMap) -> u32 {
