@@ -215,7 +215,6 @@ impl Store {
 
     /// A request participant as the service reports it.
     fn participant(&self, request: &Value) -> Participant {
-        let text = |key: &str| request.get(key).and_then(Value::as_str).map(String::from);
         match Kind::of(request) {
             Kind::Email => match request.get("user_id").and_then(Value::as_i64) {
                 Some(user_id) => match self.users.iter().find(|u| u.id == user_id) {
@@ -226,19 +225,19 @@ impl Store {
                     },
                 },
                 None => {
-                    let email = text("email");
+                    let email = text(request, "email");
                     let known = self.users.iter().find(|u| Some(&u.email) == email.as_ref());
                     Participant {
                         user_id: known.map(|u| u.id),
-                        name: text("name").or_else(|| known.map(|u| u.name.clone())),
+                        name: text(request, "name").or_else(|| known.map(|u| u.name.clone())),
                         email,
                         ..Default::default()
                     }
                 }
             },
             Kind::Slack => Participant {
-                slack_workspace_id: text("slack_workspace_id"),
-                slack_channel_id: text("slack_channel_id"),
+                slack_workspace_id: text(request, "slack_workspace_id"),
+                slack_channel_id: text(request, "slack_channel_id"),
                 ..Default::default()
             },
             Kind::ChildTicket => Participant {
@@ -251,7 +250,7 @@ impl Store {
                 ..Default::default()
             },
             Kind::MsTeams => Participant {
-                msteams_channel_id: text("msteams_channel_id"),
+                msteams_channel_id: text(request, "msteams_channel_id"),
                 ..Default::default()
             },
         }
@@ -323,9 +322,8 @@ impl Store {
             .map(|a| a.iter().collect())
             .unwrap_or_default();
         let kind = to.first().map_or(Kind::Email, |p| Kind::of(p));
-        let text = |key: &str| request.get(key).and_then(Value::as_str).map(String::from);
-        let body = text("body");
-        let html_body = text("html_body").or_else(|| {
+        let body = text(request, "body");
+        let html_body = text(request, "html_body").or_else(|| {
             body.as_ref()
                 .map(|b| format!("<div class=\"zd-comment\"><p>{}</p></div>", escape_html(b)))
         });
@@ -366,8 +364,11 @@ impl Store {
             None => Self::user_participant(actor),
         };
         let message = SideConversationMessage {
-            preview_text: body.as_deref().or(text("subject").as_deref()).map(preview),
-            subject: text("subject"),
+            preview_text: body
+                .as_deref()
+                .or(text(request, "subject").as_deref())
+                .map(preview),
+            subject: text(request, "subject"),
             body,
             html_body,
             from: Some(from),
@@ -569,14 +570,8 @@ impl Store {
         body: &Value,
     ) -> Result<SideConversationResponse, ApiError> {
         let changes = &body["side_conversation"];
-        let state = changes
-            .get("state")
-            .and_then(Value::as_str)
-            .map(String::from);
-        let subject = changes
-            .get("subject")
-            .and_then(Value::as_str)
-            .map(String::from);
+        let state = text(changes, "state");
+        let subject = text(changes, "subject");
         let stored = self.stored(ticket_id, id)?;
         let side_conversation = &mut stored.side_conversation;
         let at = now();
@@ -698,15 +693,8 @@ impl Store {
             let (_, event_kind) = self.message(&event["message"], actor)?;
             kind.get_or_insert(event_kind);
         }
-        let subject = imported
-            .get("subject")
-            .and_then(Value::as_str)
-            .map(String::from);
-        let state = imported
-            .get("state")
-            .and_then(Value::as_str)
-            .unwrap_or("open")
-            .to_string();
+        let subject = text(imported, "subject");
+        let state = text(imported, "state").unwrap_or_else(|| "open".into());
         let external_ids = imported
             .get("external_ids")
             .and_then(|v| serde_json::from_value(v.clone()).ok());
@@ -973,6 +961,11 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// A string field of a request body.
+fn text(body: &Value, key: &str) -> Option<String> {
+    body.get(key).and_then(Value::as_str).map(String::from)
 }
 
 fn now() -> Timestamp {
