@@ -246,9 +246,7 @@ impl From<progenitor_client::Error<ErrorResponse>> for Error {
             Generated::CommunicationError(e)
             | Generated::ResponseBodyError(e)
             | Generated::InvalidUpgrade(e) => {
-                let mut error = Error::new(ErrorKind::Transport, e.without_url().to_string());
-                error.0.status = None;
-                error
+                Error::new(ErrorKind::Transport, e.without_url().to_string())
             }
             Generated::InvalidRequest(message) => Error::new(ErrorKind::InvalidRequest, message),
             Generated::Custom(message) => match message.strip_prefix(TRANSPORT_PREFIX) {

@@ -617,16 +617,7 @@ impl Store {
     ) -> Result<SideConversationChangeResponse, ApiError> {
         let existing = self.stored(ticket_id, id)?.kind;
         let (message, kind) = self.message(&body["message"], actor)?;
-        if kind != existing {
-            return Err(ApiError::invalid(
-                format!(
-                    "a {} side conversation takes no {} participants",
-                    existing.name(),
-                    kind.name()
-                ),
-                json!({"to": [{"error": "InvalidValue", "description": "participants of another side conversation type"}]}),
-            ));
-        }
+        same_kind(existing, kind)?;
         // A reply reopens a closed side conversation.
         let stored = self.stored(ticket_id, id)?;
         if stored.side_conversation.state.as_deref() != Some("open") {
@@ -648,16 +639,7 @@ impl Store {
         let mut prepared = Vec::new();
         for event in events {
             let (message, kind) = self.message(&event["message"], actor)?;
-            if kind != existing {
-                return Err(ApiError::invalid(
-                    format!(
-                        "a {} side conversation takes no {} participants",
-                        existing.name(),
-                        kind.name()
-                    ),
-                    json!({}),
-                ));
-            }
+            same_kind(existing, kind)?;
             let at = event
                 .get("created_at")
                 .and_then(Value::as_str)
@@ -687,24 +669,17 @@ impl Store {
         self.ticket(ticket_id)?;
         let imported = &body["side_conversation"];
         let events = body["events"].as_array().cloned().unwrap_or_default();
-        // Every message must parse before anything is created.
-        let mut kind = None;
-        for event in &events {
-            let (_, event_kind) = self.message(&event["message"], actor)?;
-            kind.get_or_insert(event_kind);
-        }
+        // The first recipient gives the type; `import_into` checks every
+        // message and the side conversation is removed again if one fails.
+        let kind = events
+            .first()
+            .map_or(Kind::Email, |e| Kind::of(&e["message"]["to"][0]));
         let subject = text(imported, "subject");
         let state = text(imported, "state").unwrap_or_else(|| "open".into());
         let external_ids = imported
             .get("external_ids")
             .and_then(|v| serde_json::from_value(v.clone()).ok());
-        let id = self.new_side_conversation(
-            ticket_id,
-            subject,
-            &state,
-            external_ids,
-            kind.unwrap_or(Kind::Email),
-        )?;
+        let id = self.new_side_conversation(ticket_id, subject, &state, external_ids, kind)?;
         match self.import_into(ticket_id, &id, actor, &events) {
             Ok(response) => {
                 let side_conversation = self.stored(ticket_id, &id)?.side_conversation.clone();
@@ -961,6 +936,21 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// A message may only add participants of its side conversation's type.
+fn same_kind(existing: Kind, kind: Kind) -> Result<(), ApiError> {
+    if kind == existing {
+        return Ok(());
+    }
+    Err(ApiError::invalid(
+        format!(
+            "a {} side conversation takes no {} participants",
+            existing.name(),
+            kind.name()
+        ),
+        json!({"to": [{"error": "InvalidValue", "description": "participants of another side conversation type"}]}),
+    ))
 }
 
 /// A string field of a request body.
