@@ -96,12 +96,11 @@ async fn list_side_conversations() {
     )
     .await;
     let page = client(&server)
-        .list_side_conversations(
-            12345,
-            Some(&models::SideConversationSideload::Events),
-            None,
-            std::num::NonZeroU64::new(50),
-        )
+        .list_side_conversations()
+        .ticket_id(12345)
+        .include(models::SideConversationSideload::Events)
+        .per_page(50)
+        .send()
         .await
         .unwrap();
     assert_eq!(page.status(), 200);
@@ -126,7 +125,10 @@ async fn show_side_conversation() {
     let path = "/api/v2/tickets/12345/side_conversations/8566255a-ece5-11e8-857d-493066fa7b17";
     let server = serve("GET", path, 200, Some("ShowSideConversation.200.json")).await;
     let shown = client(&server)
-        .show_side_conversation(12345, "8566255a-ece5-11e8-857d-493066fa7b17", None)
+        .show_side_conversation()
+        .ticket_id(12345)
+        .side_conversation_id("8566255a-ece5-11e8-857d-493066fa7b17")
+        .send()
         .await
         .unwrap();
     assert_eq!(
@@ -150,12 +152,18 @@ async fn create_side_conversation() {
     let body: models::CreateSideConversationRequest =
         example("CreateSideConversation.request.slack.json");
     let created = client(&server)
-        .create_side_conversation(12345, &body)
+        .create_side_conversation()
+        .ticket_id(12345)
+        .body(body.clone())
+        .send()
         .await
         .unwrap();
     assert_eq!(created.status(), 201);
     let created = created.into_inner();
-    assert_eq!(created.event.unwrap().type_.as_deref(), Some("create"));
+    assert_eq!(
+        created.event.unwrap().type_,
+        Some(models::SideConversationEventType::Create)
+    );
     let request = received(&server).await;
     assert_json_body(
         &request,
@@ -176,7 +184,11 @@ async fn update_side_conversation() {
     let body: models::UpdateSideConversationRequest =
         example("UpdateSideConversation.request.close.json");
     client(&server)
-        .update_side_conversation(12345, "abc", &body)
+        .update_side_conversation()
+        .ticket_id(12345)
+        .side_conversation_id("abc")
+        .body(body.clone())
+        .send()
         .await
         .unwrap();
     assert_json_body(
@@ -197,7 +209,11 @@ async fn reply_to_side_conversation() {
     let body: models::ReplyToSideConversationRequest =
         example("ReplyToSideConversation.request.repaired.json");
     let replied = client(&server)
-        .reply_to_side_conversation(12345, "abc", &body)
+        .reply_to_side_conversation()
+        .ticket_id(12345)
+        .side_conversation_id("abc")
+        .body(body.clone())
+        .send()
         .await
         .unwrap();
     assert!(
@@ -222,7 +238,10 @@ async fn import_side_conversation() {
     let body: models::ImportSideConversationRequest =
         example("ImportSideConversation.request.repaired.json");
     client(&server)
-        .import_side_conversation(12345, &body)
+        .import_side_conversation()
+        .ticket_id(12345)
+        .body(body.clone())
+        .send()
         .await
         .unwrap();
     assert_json_body(
@@ -243,7 +262,11 @@ async fn import_side_conversation_events() {
     let body: models::ImportSideConversationEventsRequest =
         example("ImportSideConversationEvents.request.repaired.json");
     client(&server)
-        .import_side_conversation_events(12345, "abc", &body)
+        .import_side_conversation_events()
+        .ticket_id(12345)
+        .side_conversation_id("abc")
+        .body(body.clone())
+        .send()
         .await
         .unwrap();
     let request = received(&server).await;
@@ -264,13 +287,12 @@ async fn list_side_conversation_events() {
     )
     .await;
     let events = client(&server)
-        .list_side_conversation_events(
-            12345,
-            "abc",
-            Some(&models::SideConversationEventSideload::SideConversations),
-            std::num::NonZeroU64::new(2),
-            None,
-        )
+        .list_side_conversation_events()
+        .ticket_id(12345)
+        .side_conversation_id("abc")
+        .include(models::SideConversationEventSideload::SideConversations)
+        .page(2)
+        .send()
         .await
         .unwrap()
         .into_inner();
@@ -295,14 +317,16 @@ async fn incremental_side_conversation_event_export() {
     )
     .await;
     let page = client(&server)
-        .incremental_side_conversation_event_export(1_383_685_952)
+        .incremental_side_conversation_event_export()
+        .start_time(1_383_685_952)
+        .send()
         .await
         .unwrap()
         .into_inner();
     assert_eq!(page.end_time, Some(1_383_685_952));
     assert_eq!(
-        page.events[0].message.as_ref().unwrap().via.as_deref(),
-        Some("support")
+        page.events[0].message.as_ref().unwrap().via,
+        Some(models::Via::Support)
     );
     assert_eq!(
         query(&received(&server).await),
@@ -321,7 +345,12 @@ async fn create_side_conversation_attachment() {
     .await;
     let png = b"\x89PNG\r\n\x1a\nnot really an image".to_vec();
     let attachment = client(&server)
-        .create_side_conversation_attachment("image.png", "image/png", png.clone())
+        .create_side_conversation_attachment()
+        .file(
+            zendesk_client::FileToUpload::new("image.png", png.clone())
+                .with_content_type("image/png"),
+        )
+        .send()
         .await
         .unwrap();
     assert_eq!(attachment.status(), 201);
@@ -359,7 +388,9 @@ async fn show_attachment() {
     )
     .await;
     let shown = client(&server)
-        .show_attachment(498_483)
+        .show_attachment()
+        .attachment_id(498_483)
+        .send()
         .await
         .unwrap()
         .into_inner();
@@ -377,7 +408,11 @@ async fn redact_comment_attachment() {
     )
     .await;
     let redacted = client(&server)
-        .redact_comment_attachment(12345, 67890, 498_483)
+        .redact_comment_attachment()
+        .ticket_id(12345)
+        .comment_id(67890)
+        .attachment_id(498_483)
+        .send()
         .await
         .unwrap()
         .into_inner();
@@ -389,11 +424,11 @@ async fn redact_comment_attachment() {
 async fn upload_files() {
     let server = serve("POST", "/api/v2/uploads", 201, Some("UploadFiles.201.json")).await;
     let upload = client(&server)
-        .upload_files(
-            "crash.log",
-            Some("6bk3gql82em5nmf"),
-            b"line 1\nline 2\n".to_vec(),
-        )
+        .upload_files()
+        .filename("crash.log")
+        .token("6bk3gql82em5nmf")
+        .body(b"line 1\nline 2\n".to_vec())
+        .send()
         .await
         .unwrap()
         .into_inner();
@@ -417,7 +452,9 @@ async fn upload_files() {
 async fn delete_upload_answers_204_with_no_body() {
     let server = serve("DELETE", "/api/v2/uploads/6bk3gql82em5nmf", 204, None).await;
     let deleted = client(&server)
-        .delete_upload("6bk3gql82em5nmf")
+        .delete_upload()
+        .token("6bk3gql82em5nmf")
+        .send()
         .await
         .unwrap();
     assert_eq!(deleted.status(), 204);
@@ -436,7 +473,12 @@ async fn a_zendesk_error_body_becomes_a_typed_error() {
         )
         .mount(&server)
         .await;
-    let error = client(&server).show_attachment(1).await.unwrap_err();
+    let error = client(&server)
+        .show_attachment()
+        .attachment_id(1)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
     let GeneratedError::ErrorResponse(body) = &error else {
         panic!("not a typed error: {error:?}")

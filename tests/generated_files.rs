@@ -111,10 +111,10 @@ fn without_annotations(schema: &Value) -> Value {
 #[test]
 fn client_surface_snapshot() {
     let root = workspace_root();
-    let mut lines = Vec::new();
-    for file in [xtask::CLIENT_RS, "crates/zendesk-client/src/multipart.rs"] {
-        lines.extend(client_methods(&root.join(file)));
-    }
+    let mut lines = client_methods(&[
+        root.join(xtask::CLIENT_RS),
+        root.join("crates/zendesk-client/src/multipart.rs"),
+    ]);
     lines.sort();
     assert_eq!(
         lines.len(),
@@ -125,85 +125,144 @@ fn client_surface_snapshot() {
     insta::assert_snapshot!("client_surface", lines.join("\n"));
 }
 
-/// One line per `pub async fn` of `impl Client` in `file`: name, method,
-/// path, parameters, success type and error type.
-fn client_methods(file: &Path) -> Vec<String> {
-    let source = std::fs::read_to_string(file).unwrap();
-    let syntax = syn::parse_file(&source).unwrap();
-    let mut lines = Vec::new();
-    for item in syntax.items {
-        let syn::Item::Impl(block) = item else {
-            continue;
-        };
-        let syn::Type::Path(self_type) = block.self_ty.as_ref() else {
-            continue;
-        };
-        if !self_type.path.is_ident("Client") {
-            continue;
-        }
-        for item in block.items {
-            let syn::ImplItem::Fn(function) = item else {
-                continue;
-            };
-            if function.sig.asyncness.is_none()
-                || !matches!(function.vis, syn::Visibility::Public(_))
-            {
-                continue;
-            }
-            let docs: String = function
-                .attrs
-                .iter()
-                .filter_map(|a| match &a.meta {
-                    syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
-                        syn::Expr::Lit(syn::ExprLit {
-                            lit: syn::Lit::Str(s),
-                            ..
-                        }) => Some(s.value()),
-                        _ => None,
-                    },
-                    _ => None,
-                })
-                .collect::<Vec<_>>()
-                .join("\n");
-            let request = docs
-                .split("Sends a `")
-                .nth(1)
-                .map(|rest| {
-                    rest.split('`')
-                        .filter(|p| !p.trim().is_empty() && p.trim() != "request to")
-                        .take(2)
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
-                .unwrap_or_else(|| panic!("{}: no `Sends a ...` line", function.sig.ident));
-            let parameters: Vec<String> = function
-                .sig
-                .inputs
-                .iter()
-                .filter_map(|input| match input {
-                    syn::FnArg::Typed(typed) => {
-                        let pattern = &typed.pat;
-                        Some(format!(
-                            "{}: {}",
-                            quote::quote!(#pattern),
-                            type_text(&typed.ty)
-                        ))
+/// One line per operation method of `impl Client` in `files`: name, method,
+/// path, the request's setters with their types, success type and error
+/// type. A method returns a request (a builder, generated or written by
+/// hand); its setters and `send` are read from the builder's `impl`.
+fn client_methods(files: &[std::path::PathBuf]) -> Vec<String> {
+    let mut operations = Vec::new();
+    let mut builders = std::collections::BTreeMap::new();
+    for file in files {
+        let source = std::fs::read_to_string(file).unwrap();
+        let syntax = syn::parse_file(&source).unwrap();
+        let mut items = syntax.items;
+        while let Some(item) = items.pop() {
+            match item {
+                syn::Item::Mod(module) => {
+                    items.extend(module.content.map(|(_, inner)| inner).unwrap_or_default())
+                }
+                syn::Item::Impl(block) => {
+                    let syn::Type::Path(self_type) = block.self_ty.as_ref() else {
+                        continue;
+                    };
+                    let name = self_type.path.segments.last().unwrap().ident.to_string();
+                    if name == "Client" {
+                        operations.extend(block.items.iter().filter_map(operation));
+                    } else {
+                        builders.entry(name).or_insert_with(Vec::new).extend(
+                            block.items.into_iter().filter_map(|item| match item {
+                                syn::ImplItem::Fn(f)
+                                    if matches!(f.vis, syn::Visibility::Public(_)) =>
+                                {
+                                    Some(f)
+                                }
+                                _ => None,
+                            }),
+                        );
                     }
-                    syn::FnArg::Receiver(_) => None,
+                }
+                _ => {}
+            }
+        }
+    }
+    operations
+        .into_iter()
+        .map(|(name, request, builder)| {
+            let methods = builders
+                .get(&builder)
+                .unwrap_or_else(|| panic!("{name}: no request type {builder}"));
+            let setters: Vec<String> = methods
+                .iter()
+                .filter(|f| {
+                    !["new", "send", "body_map"].contains(&f.sig.ident.to_string().as_str())
                 })
+                .map(setter)
                 .collect();
-            let output = match &function.sig.output {
+            let send = methods
+                .iter()
+                .find(|f| f.sig.ident == "send")
+                .unwrap_or_else(|| panic!("{builder} has no send"));
+            let output = match &send.sig.output {
                 syn::ReturnType::Type(_, ty) => response_types(ty),
                 syn::ReturnType::Default => "()".into(),
             };
-            lines.push(format!(
-                "{} {request} ({}) -> {output}",
-                function.sig.ident,
-                parameters.join(", ")
-            ));
-        }
-    }
-    lines
+            format!("{name} {request} ({}) -> {output}", setters.join(", "))
+        })
+        .collect()
+}
+
+/// An operation method of `Client`: its name, request line and the name of
+/// the request type it returns.
+fn operation(item: &syn::ImplItem) -> Option<(String, String, String)> {
+    let syn::ImplItem::Fn(function) = item else {
+        return None;
+    };
+    let docs = doc_text(&function.attrs);
+    let request = docs.split("Sends a `").nth(1).map(|rest| {
+        rest.split('`')
+            .filter(|p| !p.trim().is_empty() && p.trim() != "request to")
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" ")
+    })?;
+    let syn::ReturnType::Type(_, ty) = &function.sig.output else {
+        return None;
+    };
+    let syn::Type::Path(path) = ty.as_ref() else {
+        return None;
+    };
+    let builder = path.path.segments.last()?.ident.to_string();
+    Some((function.sig.ident.to_string(), request, builder))
+}
+
+/// A request setter as `name: Type`, the type being what the value converts
+/// into (`V: TryInto<T>`) or the argument's own type.
+fn setter(function: &syn::ImplItemFn) -> String {
+    let bound = function
+        .sig
+        .generics
+        .where_clause
+        .iter()
+        .flat_map(|w| w.predicates.iter())
+        .find_map(|predicate| match predicate {
+            syn::WherePredicate::Type(t) => t.bounds.iter().find_map(|b| match b {
+                syn::TypeParamBound::Trait(t) => match &t.path.segments.last()?.arguments {
+                    syn::PathArguments::AngleBracketed(a) => match a.args.first()? {
+                        syn::GenericArgument::Type(ty) => Some(type_text(ty)),
+                        _ => None,
+                    },
+                    _ => None,
+                },
+                _ => None,
+            }),
+            _ => None,
+        });
+    let argument = function.sig.inputs.iter().find_map(|input| match input {
+        syn::FnArg::Typed(typed) => Some(type_text(&typed.ty)),
+        syn::FnArg::Receiver(_) => None,
+    });
+    format!(
+        "{}: {}",
+        function.sig.ident,
+        bound.or(argument).unwrap_or_else(|| "()".into())
+    )
+}
+
+fn doc_text(attributes: &[syn::Attribute]) -> String {
+    attributes
+        .iter()
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `Result<ResponseValue<T>, Error<E>>` as `T | error E`.
@@ -247,5 +306,6 @@ fn type_text(ty: &syn::Type) -> String {
         .trim_end_matches(';')
         .replace("zendesk_models::", "")
         .replace("::std::num::", "")
+        .replace("::std::string::", "")
         .replace("'a ", "")
 }

@@ -10,6 +10,13 @@
 //! - it panics when an operation's errors have different schemas or media
 //!   types (the plain-text `429`): the error responses become one `4XX` and
 //!   one `5XX`, both Zendesk's error body.
+//!
+//! Integer parameters lose their bounds in that copy, so they are `i64` like
+//! every id in the models (see `models::without_integer_bounds`).
+//!
+//! Methods use progenitor's builder interface: required values and optional
+//! parameters are both named (`.ticket_id(1).per_page(50)`), so a parameter
+//! the spec adds later changes no existing call.
 
 use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
 use proc_macro2::TokenStream;
@@ -26,7 +33,7 @@ pub fn generate(spec: &OpenAPI) -> Result<TokenStream, String> {
     let spec = for_progenitor(spec.clone())?;
     let mut settings = GenerationSettings::default();
     settings
-        .with_interface(InterfaceStyle::Positional)
+        .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_hooks(HooksMode::Expected)
         .with_inner_type(quote!(crate::ClientSettings));
@@ -35,13 +42,55 @@ pub fn generate(spec: &OpenAPI) -> Result<TokenStream, String> {
             settings.with_replacement(name, format!("zendesk_models::{name}"), std::iter::empty());
         }
     }
-    Generator::new(&settings)
+    let tokens = Generator::new(&settings)
         .generate_tokens(&spec)
-        .map_err(|e| format!("progenitor: {e}"))
+        .map_err(|e| format!("progenitor: {e}"))?;
+    with_client_accessors(tokens)
+}
+
+/// Gives every operation builder a crate-private `client()`, so the
+/// hand-written layer can extend a builder (a list's `.stream()` follows
+/// `next_page` with the builder's client) without copying its fields.
+fn with_client_accessors(tokens: TokenStream) -> Result<TokenStream, String> {
+    let mut file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("progenitor's output does not parse: {e}"))?;
+    let builders = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(module) if module.ident == "builder" => module.content.as_mut(),
+            _ => None,
+        })
+        .ok_or("progenitor's output has no `builder` module")?;
+    let names: Vec<syn::Ident> = builders
+        .1
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(s.ident.clone()),
+            _ => None,
+        })
+        .collect();
+    for name in names {
+        let accessor: syn::Item = syn::parse2(quote! {
+            impl<'a> #name<'a> {
+                /// The client this request is sent with.
+                #[allow(dead_code)]
+                pub(crate) fn client(&self) -> &'a super::Client {
+                    self.client
+                }
+            }
+        })
+        .map_err(|e| e.to_string())?;
+        builders.1.push(accessor);
+    }
+    Ok(quote!(#file))
 }
 
 /// The copy of the document that progenitor can read (see the module docs).
-fn for_progenitor(mut spec: OpenAPI) -> Result<OpenAPI, String> {
+fn for_progenitor(spec: OpenAPI) -> Result<OpenAPI, String> {
+    let mut value = serde_json::to_value(&spec).map_err(|e| e.to_string())?;
+    crate::models::without_integer_bounds(&mut value);
+    let mut spec: OpenAPI = serde_json::from_value(value).map_err(|e| e.to_string())?;
     let error_response = ReferenceOr::Item(openapiv3::Response {
         description: "Zendesk's error body.".into(),
         content: [(

@@ -2,13 +2,17 @@
 //!
 //! spec/openapi.yaml --(zendesk-spec: OpenAPI 3.0 -> JSON Schema)--> bundle
 //!   bundle -> typify     -> crates/zendesk-models/src/generated.rs
+//!   spec schemas         -> crates/zendesk-models/src/generated_open_enums.rs
+//!                           crates/zendesk-models/src/generated_constructors.rs
 //!   bundle (as JSON)     -> crates/zendesk-validate/src/generated_schema_bundle.json
 //!   spec operations      -> crates/zendesk-validate/src/generated_operations.rs
 //!   spec   -> progenitor -> crates/zendesk-client/src/generated.rs
 //!                           (every schema replaced by the models' type)
 
 pub mod client;
+pub mod constructors;
 pub mod models;
+pub mod open_enums;
 pub mod operations;
 pub mod rust_file;
 
@@ -28,12 +32,17 @@ pub const MODELS_RS: &str = "crates/zendesk-models/src/generated.rs";
 pub const SCHEMA_BUNDLE_JSON: &str = "crates/zendesk-validate/src/generated_schema_bundle.json";
 pub const OPERATIONS_RS: &str = "crates/zendesk-validate/src/generated_operations.rs";
 pub const CLIENT_RS: &str = "crates/zendesk-client/src/generated.rs";
+pub const OPEN_ENUMS_RS: &str = "crates/zendesk-models/src/generated_open_enums.rs";
+pub const CONSTRUCTORS_RS: &str = "crates/zendesk-models/src/generated_constructors.rs";
 
 /// Every generated file, as the spec at `spec_path` makes them.
 pub fn generated_files(spec_path: &Path) -> Result<Vec<GeneratedFile>, String> {
     let spec = SpecDocument::load(spec_path).map_err(|e| e.to_string())?;
     let bundle = spec.json_schema_bundle().map_err(|e| e.to_string())?;
     let operations = spec.operations().map_err(|e| e.to_string())?;
+    let component_schemas = spec.component_schemas();
+    let open_enums = open_enums::open_enums(&component_schemas)?;
+    let open_enum_names: Vec<String> = open_enums.iter().map(|e| e.name.clone()).collect();
     Ok(vec![
         GeneratedFile {
             path: SCHEMA_BUNDLE_JSON.into(),
@@ -45,7 +54,15 @@ pub fn generated_files(spec_path: &Path) -> Result<Vec<GeneratedFile>, String> {
         },
         GeneratedFile {
             path: MODELS_RS.into(),
-            contents: rust_file::format(models::generate(&bundle)?)?,
+            contents: rust_file::format(models::generate(&bundle, &open_enum_names)?)?,
+        },
+        GeneratedFile {
+            path: OPEN_ENUMS_RS.into(),
+            contents: rust_file::format(open_enums::generate(&open_enums)?)?,
+        },
+        GeneratedFile {
+            path: CONSTRUCTORS_RS.into(),
+            contents: rust_file::format(constructors::generate(&component_schemas)?)?,
         },
         GeneratedFile {
             path: CLIENT_RS.into(),

@@ -8,9 +8,17 @@ use schemars::schema::{InstanceType, RootSchema, SchemaObject};
 use serde_json::Value;
 use typify_impl::{TypeSpace, TypeSpaceImpl, TypeSpaceSettings};
 
-/// The typify settings of the models crate.
-fn settings() -> TypeSpaceSettings {
+/// The typify settings of the models crate; `open_enums` are the schemas
+/// replaced by the generated open enums.
+fn settings(open_enums: &[String]) -> TypeSpaceSettings {
     let mut settings = TypeSpaceSettings::default();
+    for name in open_enums {
+        settings.with_replacement(
+            name,
+            format!("crate::{name}"),
+            [TypeSpaceImpl::Display, TypeSpaceImpl::FromStr].into_iter(),
+        );
+    }
     settings
         .with_struct_builder(true)
         .with_derive("PartialEq".to_string())
@@ -31,11 +39,13 @@ fn settings() -> TypeSpaceSettings {
 }
 
 /// The Rust source of the models crate's generated file.
-pub fn generate(bundle: &Value) -> Result<TokenStream, String> {
-    let root: RootSchema = serde_json::from_value(bundle.clone())
+pub fn generate(bundle: &Value, open_enums: &[String]) -> Result<TokenStream, String> {
+    let mut for_typify = bundle.clone();
+    without_integer_bounds(&mut for_typify);
+    let root: RootSchema = serde_json::from_value(for_typify)
         .map_err(|e| format!("the JSON Schema bundle does not read as draft-07: {e}"))?;
     let names: Vec<String> = root.definitions.keys().cloned().collect();
-    let mut space = TypeSpace::new(&settings());
+    let mut space = TypeSpace::new(&settings(open_enums));
     space
         .add_ref_types(root.definitions)
         .map_err(|e| format!("typify: {e}"))?;
@@ -45,8 +55,8 @@ pub fn generate(bundle: &Value) -> Result<TokenStream, String> {
         quote! {
             crate::schema_registry::SchemaType {
                 name: #name,
-                round_trip: crate::schema_registry::round_trip::<#ident>,
-                json_schema: crate::schema_registry::json_schema::<#ident>,
+                round_trip: crate::schema_registry::round_trip::<crate::#ident>,
+                json_schema: crate::schema_registry::json_schema::<crate::#ident>,
             }
         }
     });
@@ -56,4 +66,23 @@ pub fn generate(bundle: &Value) -> Result<TokenStream, String> {
         /// Every component schema of the spec, by name, with its Rust type.
         pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[#(#entries),*];
     })
+}
+
+/// Every integer is an `i64` in Rust, whatever its bounds: typify would make
+/// `minimum: 1` a `NonZeroU64`, which no integer literal or id read from a
+/// response converts into without a fallible step. The bounds stay in the
+/// bundle, where the validator checks them.
+pub fn without_integer_bounds(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.get("type").and_then(Value::as_str) == Some("integer") {
+                for bound in ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"] {
+                    map.remove(bound);
+                }
+            }
+            map.values_mut().for_each(without_integer_bounds);
+        }
+        Value::Array(items) => items.iter_mut().for_each(without_integer_bounds),
+        _ => {}
+    }
 }

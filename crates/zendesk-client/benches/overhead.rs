@@ -58,7 +58,10 @@ async fn run(calls: u32) {
     };
     let client_call = || async {
         let shown = client
-            .show_side_conversation(12345, "8566255a-ece5-11e8-857d-493066fa7b17", None)
+            .show_side_conversation()
+            .ticket_id(12345)
+            .side_conversation_id("8566255a-ece5-11e8-857d-493066fa7b17")
+            .send()
             .await
             .unwrap();
         assert!(shown.into_inner().side_conversation.id.is_some());

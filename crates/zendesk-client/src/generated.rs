@@ -123,8 +123,83 @@ const _: () = {
         Client: ClientHooks<crate::ClientSettings>,
     {}
 };
-#[allow(clippy::all)]
 impl Client {
+    /**Show a ticket attachment
+
+Returns a ticket attachment's details, including where its file can be
+downloaded and its thumbnails.
+
+Allowed for: agents.
+
+
+Sends a `GET` request to `/api/v2/attachments/{attachment_id}`
+
+Arguments:
+- `attachment_id`: The id of the ticket attachment.
+```ignore
+let response = client.show_attachment()
+    .attachment_id(attachment_id)
+    .send()
+    .await;
+```*/
+    pub fn show_attachment(&self) -> builder::ShowAttachment<'_> {
+        builder::ShowAttachment::new(self)
+    }
+    /**Export side conversation events incrementally
+
+Returns the events of every side conversation in the account created
+at or after `start_time`, a page at a time. Each page gives `end_time`,
+the `start_time` to ask for next, and `next_page`, the URL that does
+so; the export has caught up when `end_of_stream` is true (or when a
+page brings no `next_page` or no events). Keep `end_time` as a
+checkpoint: asking again from it repeats no more than the events of
+that last second, which callers remove by event id.
+
+Allowed for: admins.
+
+
+Sends a `GET` request to `/api/v2/tickets/side_conversations/events`
+
+Arguments:
+- `start_time`: The Unix time, in seconds, from which to export events; a page's `end_time` is the `start_time` of the next page.
+```ignore
+let response = client.incremental_side_conversation_event_export()
+    .start_time(start_time)
+    .send()
+    .await;
+```*/
+    pub fn incremental_side_conversation_event_export(
+        &self,
+    ) -> builder::IncrementalSideConversationEventExport<'_> {
+        builder::IncrementalSideConversationEventExport::new(self)
+    }
+    /**Redact an attachment from a ticket comment, permanently
+
+Replaces an attachment of a ticket comment with an empty file named
+`redacted.txt`. Redaction cannot be undone, and what was removed cannot
+be seen again. A closed ticket's attachments cannot be redacted. Inline
+images are redacted the same way, by their attachment id.
+
+Allowed for: agents.
+
+
+Sends a `PUT` request to `/api/v2/tickets/{ticket_id}/comments/{comment_id}/attachments/{attachment_id}/redact`
+
+Arguments:
+- `ticket_id`: The id of the ticket.
+- `comment_id`: The id of the ticket comment.
+- `attachment_id`: The id of the ticket attachment.
+```ignore
+let response = client.redact_comment_attachment()
+    .ticket_id(ticket_id)
+    .comment_id(comment_id)
+    .attachment_id(attachment_id)
+    .send()
+    .await;
+```*/
+    pub fn redact_comment_attachment(&self) -> builder::RedactCommentAttachment<'_> {
+        builder::RedactCommentAttachment::new(self)
+    }
     /**List the side conversations of a ticket
 
 Returns the side conversations on a ticket, a page at a time. When a side
@@ -142,57 +217,17 @@ Arguments:
 - `include`: `events` sideloads the side conversations' events into a top-level `events` array.
 - `page`: The page to return, from 1. The `next_page` and `previous_page` URLs of a response carry it.
 - `per_page`: How many items a page holds, at most 100.
-*/
-    pub async fn list_side_conversations<'a>(
-        &'a self,
-        ticket_id: i64,
-        include: Option<&'a zendesk_models::SideConversationSideload>,
-        page: Option<::std::num::NonZeroU64>,
-        per_page: Option<::std::num::NonZeroU64>,
-    ) -> Result<
-        ResponseValue<zendesk_models::SideConversationListResponse>,
-        Error<zendesk_models::ErrorResponse>,
-    > {
-        let url = format!(
-            "{}/api/v2/tickets/{}/side_conversations", self.baseurl, encode_path(&
-            ticket_id.to_string()),
-        );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .query(&progenitor_client::QueryParam::new("include", &include))
-            .query(&progenitor_client::QueryParam::new("page", &page))
-            .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "list_side_conversations",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+```ignore
+let response = client.list_side_conversations()
+    .ticket_id(ticket_id)
+    .include(include)
+    .page(page)
+    .per_page(per_page)
+    .send()
+    .await;
+```*/
+    pub fn list_side_conversations(&self) -> builder::ListSideConversations<'_> {
+        builder::ListSideConversations::new(self)
     }
     /**Start a side conversation on a ticket
 
@@ -213,246 +248,15 @@ Sends a `POST` request to `/api/v2/tickets/{ticket_id}/side_conversations`
 Arguments:
 - `ticket_id`: The id of the ticket.
 - `body`
-*/
-    pub async fn create_side_conversation<'a>(
-        &'a self,
-        ticket_id: i64,
-        body: &'a zendesk_models::CreateSideConversationRequest,
-    ) -> Result<
-        ResponseValue<zendesk_models::SideConversationChangeResponse>,
-        Error<zendesk_models::ErrorResponse>,
-    > {
-        let url = format!(
-            "{}/api/v2/tickets/{}/side_conversations", self.baseurl, encode_path(&
-            ticket_id.to_string()),
-        );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "create_side_conversation",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
-    }
-    /**Show one side conversation
-
-Returns one side conversation of a ticket. When it is a child ticket,
-`external_ids.targetTicketId` holds the child ticket's id.
-`include=events` sideloads its events into a top-level `events` array.
-
-Allowed for: agents.
-
-
-Sends a `GET` request to `/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}`
-
-Arguments:
-- `ticket_id`: The id of the ticket.
-- `side_conversation_id`: The id of the side conversation.
-- `include`: `events` sideloads the side conversations' events into a top-level `events` array.
-*/
-    pub async fn show_side_conversation<'a>(
-        &'a self,
-        ticket_id: i64,
-        side_conversation_id: &'a str,
-        include: Option<&'a zendesk_models::SideConversationSideload>,
-    ) -> Result<
-        ResponseValue<zendesk_models::SideConversationResponse>,
-        Error<zendesk_models::ErrorResponse>,
-    > {
-        let url = format!(
-            "{}/api/v2/tickets/{}/side_conversations/{}", self.baseurl, encode_path(&
-            ticket_id.to_string()), encode_path(& side_conversation_id.to_string()),
-        );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .query(&progenitor_client::QueryParam::new("include", &include))
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "show_side_conversation",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
-    }
-    /**Change the state or subject of a side conversation
-
-Sets a side conversation's `state` (`open` or `closed`), its `subject`,
-or both, and records an update event. Only these two fields can be
-sent; every other field of a side conversation is set by the service.
-
-Allowed for: agents.
-
-
-Sends a `PUT` request to `/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}`
-
-Arguments:
-- `ticket_id`: The id of the ticket.
-- `side_conversation_id`: The id of the side conversation.
-- `body`
-*/
-    pub async fn update_side_conversation<'a>(
-        &'a self,
-        ticket_id: i64,
-        side_conversation_id: &'a str,
-        body: &'a zendesk_models::UpdateSideConversationRequest,
-    ) -> Result<
-        ResponseValue<zendesk_models::SideConversationResponse>,
-        Error<zendesk_models::ErrorResponse>,
-    > {
-        let url = format!(
-            "{}/api/v2/tickets/{}/side_conversations/{}", self.baseurl, encode_path(&
-            ticket_id.to_string()), encode_path(& side_conversation_id.to_string()),
-        );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .put(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "update_side_conversation",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
-    }
-    /**Add a message to a side conversation
-
-Adds `message` to the side conversation and records a reply event. The
-participants must be of the side conversation's type, as for
-`CreateSideConversation`.
-
-Allowed for: agents.
-
-
-Sends a `POST` request to `/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}/reply`
-
-Arguments:
-- `ticket_id`: The id of the ticket.
-- `side_conversation_id`: The id of the side conversation.
-- `body`
-*/
-    pub async fn reply_to_side_conversation<'a>(
-        &'a self,
-        ticket_id: i64,
-        side_conversation_id: &'a str,
-        body: &'a zendesk_models::ReplyToSideConversationRequest,
-    ) -> Result<
-        ResponseValue<zendesk_models::SideConversationChangeResponse>,
-        Error<zendesk_models::ErrorResponse>,
-    > {
-        let url = format!(
-            "{}/api/v2/tickets/{}/side_conversations/{}/reply", self.baseurl,
-            encode_path(& ticket_id.to_string()), encode_path(& side_conversation_id
-            .to_string()),
-        );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "reply_to_side_conversation",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+```ignore
+let response = client.create_side_conversation()
+    .ticket_id(ticket_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_side_conversation(&self) -> builder::CreateSideConversation<'_> {
+        builder::CreateSideConversation::new(self)
     }
     /**Import a side conversation with its history
 
@@ -469,118 +273,67 @@ Sends a `POST` request to `/api/v2/tickets/{ticket_id}/side_conversations/import
 Arguments:
 - `ticket_id`: The id of the ticket.
 - `body`
-*/
-    pub async fn import_side_conversation<'a>(
-        &'a self,
-        ticket_id: i64,
-        body: &'a zendesk_models::ImportSideConversationRequest,
-    ) -> Result<
-        ResponseValue<zendesk_models::SideConversationChangeResponse>,
-        Error<zendesk_models::ErrorResponse>,
-    > {
-        let url = format!(
-            "{}/api/v2/tickets/{}/side_conversations/import", self.baseurl, encode_path(&
-            ticket_id.to_string()),
-        );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "import_side_conversation",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+```ignore
+let response = client.import_side_conversation()
+    .ticket_id(ticket_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn import_side_conversation(&self) -> builder::ImportSideConversation<'_> {
+        builder::ImportSideConversation::new(self)
     }
-    /**Import events into an existing side conversation
+    /**Show one side conversation
 
-Adds events from another system (messages with their original
-`created_at`) to a side conversation. No messages are sent to the
-participants.
+Returns one side conversation of a ticket. When it is a child ticket,
+`external_ids.targetTicketId` holds the child ticket's id.
+`include=events` sideloads its events into a top-level `events` array.
 
 Allowed for: agents.
 
 
-Sends a `POST` request to `/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}/events/import`
+Sends a `GET` request to `/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}`
+
+Arguments:
+- `ticket_id`: The id of the ticket.
+- `side_conversation_id`: The id of the side conversation.
+- `include`: `events` sideloads the side conversations' events into a top-level `events` array.
+```ignore
+let response = client.show_side_conversation()
+    .ticket_id(ticket_id)
+    .side_conversation_id(side_conversation_id)
+    .include(include)
+    .send()
+    .await;
+```*/
+    pub fn show_side_conversation(&self) -> builder::ShowSideConversation<'_> {
+        builder::ShowSideConversation::new(self)
+    }
+    /**Change the state or subject of a side conversation
+
+Sets a side conversation's `state` (`open` or `closed`), its `subject`,
+or both, and records an update event. Only these two fields can be
+sent; every other field of a side conversation is set by the service.
+
+Allowed for: agents.
+
+
+Sends a `PUT` request to `/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}`
 
 Arguments:
 - `ticket_id`: The id of the ticket.
 - `side_conversation_id`: The id of the side conversation.
 - `body`
-*/
-    pub async fn import_side_conversation_events<'a>(
-        &'a self,
-        ticket_id: i64,
-        side_conversation_id: &'a str,
-        body: &'a zendesk_models::ImportSideConversationEventsRequest,
-    ) -> Result<
-        ResponseValue<zendesk_models::SideConversationChangeResponse>,
-        Error<zendesk_models::ErrorResponse>,
-    > {
-        let url = format!(
-            "{}/api/v2/tickets/{}/side_conversations/{}/events/import", self.baseurl,
-            encode_path(& ticket_id.to_string()), encode_path(& side_conversation_id
-            .to_string()),
-        );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "import_side_conversation_events",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+```ignore
+let response = client.update_side_conversation()
+    .ticket_id(ticket_id)
+    .side_conversation_id(side_conversation_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_side_conversation(&self) -> builder::UpdateSideConversation<'_> {
+        builder::UpdateSideConversation::new(self)
     }
     /**List the events of a side conversation
 
@@ -599,243 +352,74 @@ Arguments:
 - `include`: `side_conversations` sideloads the side conversation into a top-level `side_conversations` array.
 - `page`: The page to return, from 1. The `next_page` and `previous_page` URLs of a response carry it.
 - `per_page`: How many items a page holds, at most 100.
-*/
-    pub async fn list_side_conversation_events<'a>(
-        &'a self,
-        ticket_id: i64,
-        side_conversation_id: &'a str,
-        include: Option<&'a zendesk_models::SideConversationEventSideload>,
-        page: Option<::std::num::NonZeroU64>,
-        per_page: Option<::std::num::NonZeroU64>,
-    ) -> Result<
-        ResponseValue<zendesk_models::SideConversationEventListResponse>,
-        Error<zendesk_models::ErrorResponse>,
-    > {
-        let url = format!(
-            "{}/api/v2/tickets/{}/side_conversations/{}/events", self.baseurl,
-            encode_path(& ticket_id.to_string()), encode_path(& side_conversation_id
-            .to_string()),
-        );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .query(&progenitor_client::QueryParam::new("include", &include))
-            .query(&progenitor_client::QueryParam::new("page", &page))
-            .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "list_side_conversation_events",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+```ignore
+let response = client.list_side_conversation_events()
+    .ticket_id(ticket_id)
+    .side_conversation_id(side_conversation_id)
+    .include(include)
+    .page(page)
+    .per_page(per_page)
+    .send()
+    .await;
+```*/
+    pub fn list_side_conversation_events(
+        &self,
+    ) -> builder::ListSideConversationEvents<'_> {
+        builder::ListSideConversationEvents::new(self)
     }
-    /**Export side conversation events incrementally
+    /**Import events into an existing side conversation
 
-Returns the events of every side conversation in the account created
-at or after `start_time`, a page at a time. Each page gives `end_time`,
-the `start_time` to ask for next, and `next_page`, the URL that does
-so; the export has caught up when `end_of_stream` is true (or when a
-page brings no `next_page` or no events). Keep `end_time` as a
-checkpoint: asking again from it repeats no more than the events of
-that last second, which callers remove by event id.
-
-Allowed for: admins.
-
-
-Sends a `GET` request to `/api/v2/tickets/side_conversations/events`
-
-Arguments:
-- `start_time`: The Unix time, in seconds, from which to export events; a page's `end_time` is the `start_time` of the next page.
-*/
-    pub async fn incremental_side_conversation_event_export<'a>(
-        &'a self,
-        start_time: i64,
-    ) -> Result<
-        ResponseValue<zendesk_models::SideConversationEventExportResponse>,
-        Error<zendesk_models::ErrorResponse>,
-    > {
-        let url = format!("{}/api/v2/tickets/side_conversations/events", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .query(&progenitor_client::QueryParam::new("start_time", &start_time))
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "incremental_side_conversation_event_export",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
-    }
-    /**Show a ticket attachment
-
-Returns a ticket attachment's details, including where its file can be
-downloaded and its thumbnails.
+Adds events from another system (messages with their original
+`created_at`) to a side conversation. No messages are sent to the
+participants.
 
 Allowed for: agents.
 
 
-Sends a `GET` request to `/api/v2/attachments/{attachment_id}`
-
-Arguments:
-- `attachment_id`: The id of the ticket attachment.
-*/
-    pub async fn show_attachment<'a>(
-        &'a self,
-        attachment_id: i64,
-    ) -> Result<
-        ResponseValue<zendesk_models::AttachmentResponse>,
-        Error<zendesk_models::ErrorResponse>,
-    > {
-        let url = format!(
-            "{}/api/v2/attachments/{}", self.baseurl, encode_path(& attachment_id
-            .to_string()),
-        );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "show_attachment",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
-    }
-    /**Redact an attachment from a ticket comment, permanently
-
-Replaces an attachment of a ticket comment with an empty file named
-`redacted.txt`. Redaction cannot be undone, and what was removed cannot
-be seen again. A closed ticket's attachments cannot be redacted. Inline
-images are redacted the same way, by their attachment id.
-
-Allowed for: agents.
-
-
-Sends a `PUT` request to `/api/v2/tickets/{ticket_id}/comments/{comment_id}/attachments/{attachment_id}/redact`
+Sends a `POST` request to `/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}/events/import`
 
 Arguments:
 - `ticket_id`: The id of the ticket.
-- `comment_id`: The id of the ticket comment.
-- `attachment_id`: The id of the ticket attachment.
-*/
-    pub async fn redact_comment_attachment<'a>(
-        &'a self,
-        ticket_id: i64,
-        comment_id: i64,
-        attachment_id: i64,
-    ) -> Result<
-        ResponseValue<zendesk_models::AttachmentResponse>,
-        Error<zendesk_models::ErrorResponse>,
-    > {
-        let url = format!(
-            "{}/api/v2/tickets/{}/comments/{}/attachments/{}/redact", self.baseurl,
-            encode_path(& ticket_id.to_string()), encode_path(& comment_id.to_string()),
-            encode_path(& attachment_id.to_string()),
-        );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .put(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "redact_comment_attachment",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+- `side_conversation_id`: The id of the side conversation.
+- `body`
+```ignore
+let response = client.import_side_conversation_events()
+    .ticket_id(ticket_id)
+    .side_conversation_id(side_conversation_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn import_side_conversation_events(
+        &self,
+    ) -> builder::ImportSideConversationEvents<'_> {
+        builder::ImportSideConversationEvents::new(self)
+    }
+    /**Add a message to a side conversation
+
+Adds `message` to the side conversation and records a reply event. The
+participants must be of the side conversation's type, as for
+`CreateSideConversation`.
+
+Allowed for: agents.
+
+
+Sends a `POST` request to `/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}/reply`
+
+Arguments:
+- `ticket_id`: The id of the ticket.
+- `side_conversation_id`: The id of the side conversation.
+- `body`
+```ignore
+let response = client.reply_to_side_conversation()
+    .ticket_id(ticket_id)
+    .side_conversation_id(side_conversation_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn reply_to_side_conversation(&self) -> builder::ReplyToSideConversation<'_> {
+        builder::ReplyToSideConversation::new(self)
     }
     /**Upload a file for a ticket comment
 
@@ -855,57 +439,16 @@ Arguments:
 - `filename`: The file's name, extension included, as it will show on the attachment.
 - `token`: The token of an earlier upload, to add this file to it.
 - `body`: The file's bytes. Send the file's media type as `Content-Type` when it is known; `application/binary` lets the service guess it from `filename`.
-*/
-    pub async fn upload_files<'a, B: Into<reqwest::Body>>(
-        &'a self,
-        filename: &'a str,
-        token: Option<&'a str>,
-        body: B,
-    ) -> Result<
-        ResponseValue<zendesk_models::UploadResponse>,
-        Error<zendesk_models::ErrorResponse>,
-    > {
-        let url = format!("{}/api/v2/uploads", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .header(
-                ::reqwest::header::CONTENT_TYPE,
-                ::reqwest::header::HeaderValue::from_static("application/octet-stream"),
-            )
-            .body(body)
-            .query(&progenitor_client::QueryParam::new("filename", &filename))
-            .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "upload_files",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+```ignore
+let response = client.upload_files()
+    .filename(filename)
+    .token(token)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn upload_files(&self) -> builder::UploadFiles<'_> {
+        builder::UploadFiles::new(self)
     }
     /**Delete an upload and its files
 
@@ -919,51 +462,1538 @@ Sends a `DELETE` request to `/api/v2/uploads/{token}`
 
 Arguments:
 - `token`: The token of the upload.
-*/
-    pub async fn delete_upload<'a>(
-        &'a self,
-        token: &'a str,
-    ) -> Result<ResponseValue<()>, Error<zendesk_models::ErrorResponse>> {
-        let url = format!(
-            "{}/api/v2/uploads/{}", self.baseurl, encode_path(& token.to_string()),
-        );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+```ignore
+let response = client.delete_upload()
+    .token(token)
+    .send()
+    .await;
+```*/
+    pub fn delete_upload(&self) -> builder::DeleteUpload<'_> {
+        builder::DeleteUpload::new(self)
+    }
+}
+/// Types for composing operation parameters.
+#[allow(clippy::all)]
+pub mod builder {
+    use super::types;
+    #[allow(unused_imports)]
+    use super::{
+        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
+        RequestBuilderExt, ResponseValue,
+    };
+    /**Builder for [`Client::show_attachment`]
+
+[`Client::show_attachment`]: super::Client::show_attachment*/
+    #[derive(Debug, Clone)]
+    pub struct ShowAttachment<'a> {
+        client: &'a super::Client,
+        attachment_id: Result<i64, String>,
+    }
+    impl<'a> ShowAttachment<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                attachment_id: Err("attachment_id was not initialized".to_string()),
+            }
+        }
+        pub fn attachment_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.attachment_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for attachment_id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/v2/attachments/{attachment_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<zendesk_models::AttachmentResponse>,
+            Error<zendesk_models::ErrorResponse>,
+        > {
+            let Self { client, attachment_id } = self;
+            let attachment_id = attachment_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v2/attachments/{}", client.baseurl, encode_path(& attachment_id
+                .to_string()),
             );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .delete(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_upload",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_attachment",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
             }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+        }
+    }
+    /**Builder for [`Client::incremental_side_conversation_event_export`]
+
+[`Client::incremental_side_conversation_event_export`]: super::Client::incremental_side_conversation_event_export*/
+    #[derive(Debug, Clone)]
+    pub struct IncrementalSideConversationEventExport<'a> {
+        client: &'a super::Client,
+        start_time: Result<i64, String>,
+    }
+    impl<'a> IncrementalSideConversationEventExport<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                start_time: Err("start_time was not initialized".to_string()),
             }
-            _ => Err(Error::UnexpectedResponse(response)),
+        }
+        pub fn start_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.start_time = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for start_time failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/v2/tickets/side_conversations/events`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<zendesk_models::SideConversationEventExportResponse>,
+            Error<zendesk_models::ErrorResponse>,
+        > {
+            let Self { client, start_time } = self;
+            let start_time = start_time.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v2/tickets/side_conversations/events", client.baseurl,
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("start_time", &start_time))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "incremental_side_conversation_event_export",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::redact_comment_attachment`]
+
+[`Client::redact_comment_attachment`]: super::Client::redact_comment_attachment*/
+    #[derive(Debug, Clone)]
+    pub struct RedactCommentAttachment<'a> {
+        client: &'a super::Client,
+        ticket_id: Result<i64, String>,
+        comment_id: Result<i64, String>,
+        attachment_id: Result<i64, String>,
+    }
+    impl<'a> RedactCommentAttachment<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ticket_id: Err("ticket_id was not initialized".to_string()),
+                comment_id: Err("comment_id was not initialized".to_string()),
+                attachment_id: Err("attachment_id was not initialized".to_string()),
+            }
+        }
+        pub fn ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.ticket_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for ticket_id failed".to_string());
+            self
+        }
+        pub fn comment_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.comment_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for comment_id failed".to_string());
+            self
+        }
+        pub fn attachment_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.attachment_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for attachment_id failed".to_string());
+            self
+        }
+        ///Sends a `PUT` request to `/api/v2/tickets/{ticket_id}/comments/{comment_id}/attachments/{attachment_id}/redact`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<zendesk_models::AttachmentResponse>,
+            Error<zendesk_models::ErrorResponse>,
+        > {
+            let Self { client, ticket_id, comment_id, attachment_id } = self;
+            let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
+            let comment_id = comment_id.map_err(Error::InvalidRequest)?;
+            let attachment_id = attachment_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v2/tickets/{}/comments/{}/attachments/{}/redact", client.baseurl,
+                encode_path(& ticket_id.to_string()), encode_path(& comment_id
+                .to_string()), encode_path(& attachment_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "redact_comment_attachment",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_side_conversations`]
+
+[`Client::list_side_conversations`]: super::Client::list_side_conversations*/
+    #[derive(Debug, Clone)]
+    pub struct ListSideConversations<'a> {
+        client: &'a super::Client,
+        ticket_id: Result<i64, String>,
+        include: Result<Option<zendesk_models::SideConversationSideload>, String>,
+        page: Result<Option<i64>, String>,
+        per_page: Result<Option<i64>, String>,
+    }
+    impl<'a> ListSideConversations<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ticket_id: Err("ticket_id was not initialized".to_string()),
+                include: Ok(None),
+                page: Ok(None),
+                per_page: Ok(None),
+            }
+        }
+        pub fn ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.ticket_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for ticket_id failed".to_string());
+            self
+        }
+        pub fn include<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<zendesk_models::SideConversationSideload>,
+        {
+            self.include = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `zendesk_models :: SideConversationSideload` for include failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self
+        }
+        pub fn per_page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.per_page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for per_page failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/v2/tickets/{ticket_id}/side_conversations`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<zendesk_models::SideConversationListResponse>,
+            Error<zendesk_models::ErrorResponse>,
+        > {
+            let Self { client, ticket_id, include, page, per_page } = self;
+            let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
+            let include = include.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let per_page = per_page.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v2/tickets/{}/side_conversations", client.baseurl, encode_path(&
+                ticket_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("include", &include))
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_side_conversations",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_side_conversation`]
+
+[`Client::create_side_conversation`]: super::Client::create_side_conversation*/
+    #[derive(Debug, Clone)]
+    pub struct CreateSideConversation<'a> {
+        client: &'a super::Client,
+        ticket_id: Result<i64, String>,
+        body: Result<zendesk_models::CreateSideConversationRequest, String>,
+    }
+    impl<'a> CreateSideConversation<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ticket_id: Err("ticket_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.ticket_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for ticket_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<zendesk_models::CreateSideConversationRequest>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `zendesk_models :: CreateSideConversationRequest` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/api/v2/tickets/{ticket_id}/side_conversations`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<zendesk_models::SideConversationChangeResponse>,
+            Error<zendesk_models::ErrorResponse>,
+        > {
+            let Self { client, ticket_id, body } = self;
+            let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v2/tickets/{}/side_conversations", client.baseurl, encode_path(&
+                ticket_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_side_conversation",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::import_side_conversation`]
+
+[`Client::import_side_conversation`]: super::Client::import_side_conversation*/
+    #[derive(Debug, Clone)]
+    pub struct ImportSideConversation<'a> {
+        client: &'a super::Client,
+        ticket_id: Result<i64, String>,
+        body: Result<zendesk_models::ImportSideConversationRequest, String>,
+    }
+    impl<'a> ImportSideConversation<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ticket_id: Err("ticket_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.ticket_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for ticket_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<zendesk_models::ImportSideConversationRequest>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `zendesk_models :: ImportSideConversationRequest` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/api/v2/tickets/{ticket_id}/side_conversations/import`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<zendesk_models::SideConversationChangeResponse>,
+            Error<zendesk_models::ErrorResponse>,
+        > {
+            let Self { client, ticket_id, body } = self;
+            let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v2/tickets/{}/side_conversations/import", client.baseurl,
+                encode_path(& ticket_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "import_side_conversation",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_side_conversation`]
+
+[`Client::show_side_conversation`]: super::Client::show_side_conversation*/
+    #[derive(Debug, Clone)]
+    pub struct ShowSideConversation<'a> {
+        client: &'a super::Client,
+        ticket_id: Result<i64, String>,
+        side_conversation_id: Result<::std::string::String, String>,
+        include: Result<Option<zendesk_models::SideConversationSideload>, String>,
+    }
+    impl<'a> ShowSideConversation<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ticket_id: Err("ticket_id was not initialized".to_string()),
+                side_conversation_id: Err(
+                    "side_conversation_id was not initialized".to_string(),
+                ),
+                include: Ok(None),
+            }
+        }
+        pub fn ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.ticket_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for ticket_id failed".to_string());
+            self
+        }
+        pub fn side_conversation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.side_conversation_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for side_conversation_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn include<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<zendesk_models::SideConversationSideload>,
+        {
+            self.include = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `zendesk_models :: SideConversationSideload` for include failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<zendesk_models::SideConversationResponse>,
+            Error<zendesk_models::ErrorResponse>,
+        > {
+            let Self { client, ticket_id, side_conversation_id, include } = self;
+            let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
+            let side_conversation_id = side_conversation_id
+                .map_err(Error::InvalidRequest)?;
+            let include = include.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v2/tickets/{}/side_conversations/{}", client.baseurl,
+                encode_path(& ticket_id.to_string()), encode_path(& side_conversation_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("include", &include))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_side_conversation",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_side_conversation`]
+
+[`Client::update_side_conversation`]: super::Client::update_side_conversation*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateSideConversation<'a> {
+        client: &'a super::Client,
+        ticket_id: Result<i64, String>,
+        side_conversation_id: Result<::std::string::String, String>,
+        body: Result<zendesk_models::UpdateSideConversationRequest, String>,
+    }
+    impl<'a> UpdateSideConversation<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ticket_id: Err("ticket_id was not initialized".to_string()),
+                side_conversation_id: Err(
+                    "side_conversation_id was not initialized".to_string(),
+                ),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.ticket_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for ticket_id failed".to_string());
+            self
+        }
+        pub fn side_conversation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.side_conversation_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for side_conversation_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<zendesk_models::UpdateSideConversationRequest>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `zendesk_models :: UpdateSideConversationRequest` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `PUT` request to `/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<zendesk_models::SideConversationResponse>,
+            Error<zendesk_models::ErrorResponse>,
+        > {
+            let Self { client, ticket_id, side_conversation_id, body } = self;
+            let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
+            let side_conversation_id = side_conversation_id
+                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v2/tickets/{}/side_conversations/{}", client.baseurl,
+                encode_path(& ticket_id.to_string()), encode_path(& side_conversation_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_side_conversation",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_side_conversation_events`]
+
+[`Client::list_side_conversation_events`]: super::Client::list_side_conversation_events*/
+    #[derive(Debug, Clone)]
+    pub struct ListSideConversationEvents<'a> {
+        client: &'a super::Client,
+        ticket_id: Result<i64, String>,
+        side_conversation_id: Result<::std::string::String, String>,
+        include: Result<Option<zendesk_models::SideConversationEventSideload>, String>,
+        page: Result<Option<i64>, String>,
+        per_page: Result<Option<i64>, String>,
+    }
+    impl<'a> ListSideConversationEvents<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ticket_id: Err("ticket_id was not initialized".to_string()),
+                side_conversation_id: Err(
+                    "side_conversation_id was not initialized".to_string(),
+                ),
+                include: Ok(None),
+                page: Ok(None),
+                per_page: Ok(None),
+            }
+        }
+        pub fn ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.ticket_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for ticket_id failed".to_string());
+            self
+        }
+        pub fn side_conversation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.side_conversation_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for side_conversation_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn include<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<zendesk_models::SideConversationEventSideload>,
+        {
+            self.include = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `zendesk_models :: SideConversationEventSideload` for include failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self
+        }
+        pub fn per_page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.per_page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for per_page failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}/events`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<zendesk_models::SideConversationEventListResponse>,
+            Error<zendesk_models::ErrorResponse>,
+        > {
+            let Self {
+                client,
+                ticket_id,
+                side_conversation_id,
+                include,
+                page,
+                per_page,
+            } = self;
+            let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
+            let side_conversation_id = side_conversation_id
+                .map_err(Error::InvalidRequest)?;
+            let include = include.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let per_page = per_page.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v2/tickets/{}/side_conversations/{}/events", client.baseurl,
+                encode_path(& ticket_id.to_string()), encode_path(& side_conversation_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("include", &include))
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_side_conversation_events",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::import_side_conversation_events`]
+
+[`Client::import_side_conversation_events`]: super::Client::import_side_conversation_events*/
+    #[derive(Debug, Clone)]
+    pub struct ImportSideConversationEvents<'a> {
+        client: &'a super::Client,
+        ticket_id: Result<i64, String>,
+        side_conversation_id: Result<::std::string::String, String>,
+        body: Result<zendesk_models::ImportSideConversationEventsRequest, String>,
+    }
+    impl<'a> ImportSideConversationEvents<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ticket_id: Err("ticket_id was not initialized".to_string()),
+                side_conversation_id: Err(
+                    "side_conversation_id was not initialized".to_string(),
+                ),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.ticket_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for ticket_id failed".to_string());
+            self
+        }
+        pub fn side_conversation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.side_conversation_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for side_conversation_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                zendesk_models::ImportSideConversationEventsRequest,
+            >,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `zendesk_models :: ImportSideConversationEventsRequest` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}/events/import`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<zendesk_models::SideConversationChangeResponse>,
+            Error<zendesk_models::ErrorResponse>,
+        > {
+            let Self { client, ticket_id, side_conversation_id, body } = self;
+            let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
+            let side_conversation_id = side_conversation_id
+                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v2/tickets/{}/side_conversations/{}/events/import", client
+                .baseurl, encode_path(& ticket_id.to_string()), encode_path(&
+                side_conversation_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "import_side_conversation_events",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::reply_to_side_conversation`]
+
+[`Client::reply_to_side_conversation`]: super::Client::reply_to_side_conversation*/
+    #[derive(Debug, Clone)]
+    pub struct ReplyToSideConversation<'a> {
+        client: &'a super::Client,
+        ticket_id: Result<i64, String>,
+        side_conversation_id: Result<::std::string::String, String>,
+        body: Result<zendesk_models::ReplyToSideConversationRequest, String>,
+    }
+    impl<'a> ReplyToSideConversation<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ticket_id: Err("ticket_id was not initialized".to_string()),
+                side_conversation_id: Err(
+                    "side_conversation_id was not initialized".to_string(),
+                ),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.ticket_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for ticket_id failed".to_string());
+            self
+        }
+        pub fn side_conversation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.side_conversation_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for side_conversation_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<zendesk_models::ReplyToSideConversationRequest>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `zendesk_models :: ReplyToSideConversationRequest` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}/reply`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<zendesk_models::SideConversationChangeResponse>,
+            Error<zendesk_models::ErrorResponse>,
+        > {
+            let Self { client, ticket_id, side_conversation_id, body } = self;
+            let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
+            let side_conversation_id = side_conversation_id
+                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v2/tickets/{}/side_conversations/{}/reply", client.baseurl,
+                encode_path(& ticket_id.to_string()), encode_path(& side_conversation_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "reply_to_side_conversation",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::upload_files`]
+
+[`Client::upload_files`]: super::Client::upload_files*/
+    #[derive(Debug)]
+    pub struct UploadFiles<'a> {
+        client: &'a super::Client,
+        filename: Result<::std::string::String, String>,
+        token: Result<Option<::std::string::String>, String>,
+        body: Result<reqwest::Body, String>,
+    }
+    impl<'a> UploadFiles<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                filename: Err("filename was not initialized".to_string()),
+                token: Ok(None),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn filename<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.filename = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for filename failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn token<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.token = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for token failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<B>(mut self, value: B) -> Self
+        where
+            B: std::convert::TryInto<reqwest::Body>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `reqwest::Body` for body failed".to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/api/v2/uploads`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<zendesk_models::UploadResponse>,
+            Error<zendesk_models::ErrorResponse>,
+        > {
+            let Self { client, filename, token, body } = self;
+            let filename = filename.map_err(Error::InvalidRequest)?;
+            let token = token.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v2/uploads", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    ::reqwest::header::HeaderValue::from_static(
+                        "application/octet-stream",
+                    ),
+                )
+                .body(body)
+                .query(&progenitor_client::QueryParam::new("filename", &filename))
+                .query(&progenitor_client::QueryParam::new("token", &token))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "upload_files",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_upload`]
+
+[`Client::delete_upload`]: super::Client::delete_upload*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteUpload<'a> {
+        client: &'a super::Client,
+        token: Result<::std::string::String, String>,
+    }
+    impl<'a> DeleteUpload<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                token: Err("token was not initialized".to_string()),
+            }
+        }
+        pub fn token<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.token = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for token failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/api/v2/uploads/{token}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<zendesk_models::ErrorResponse>> {
+            let Self { client, token } = self;
+            let token = token.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v2/uploads/{}", client.baseurl, encode_path(& token.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_upload",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    impl<'a> ShowAttachment<'a> {
+        /// The client this request is sent with.
+        #[allow(dead_code)]
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+    }
+    impl<'a> IncrementalSideConversationEventExport<'a> {
+        /// The client this request is sent with.
+        #[allow(dead_code)]
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+    }
+    impl<'a> RedactCommentAttachment<'a> {
+        /// The client this request is sent with.
+        #[allow(dead_code)]
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+    }
+    impl<'a> ListSideConversations<'a> {
+        /// The client this request is sent with.
+        #[allow(dead_code)]
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+    }
+    impl<'a> CreateSideConversation<'a> {
+        /// The client this request is sent with.
+        #[allow(dead_code)]
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+    }
+    impl<'a> ImportSideConversation<'a> {
+        /// The client this request is sent with.
+        #[allow(dead_code)]
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+    }
+    impl<'a> ShowSideConversation<'a> {
+        /// The client this request is sent with.
+        #[allow(dead_code)]
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+    }
+    impl<'a> UpdateSideConversation<'a> {
+        /// The client this request is sent with.
+        #[allow(dead_code)]
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+    }
+    impl<'a> ListSideConversationEvents<'a> {
+        /// The client this request is sent with.
+        #[allow(dead_code)]
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+    }
+    impl<'a> ImportSideConversationEvents<'a> {
+        /// The client this request is sent with.
+        #[allow(dead_code)]
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+    }
+    impl<'a> ReplyToSideConversation<'a> {
+        /// The client this request is sent with.
+        #[allow(dead_code)]
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+    }
+    impl<'a> UploadFiles<'a> {
+        /// The client this request is sent with.
+        #[allow(dead_code)]
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+    }
+    impl<'a> DeleteUpload<'a> {
+        /// The client this request is sent with.
+        #[allow(dead_code)]
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
         }
     }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
-    #[allow(unused_imports)]
-    pub use super::Client;
+    pub use self::super::Client;
 }

@@ -3,33 +3,23 @@
 //! ```no_run
 //! use futures_util::TryStreamExt;
 //! use zendesk_client::{Client, Credentials, FileToUpload, ResponseMeta};
-//! use zendesk_client::models::{CreateSideConversationRequest, EmailMessageRequest, MessageRequest};
+//! use zendesk_client::models::{EmailParticipant, MessageRequest, SideConversationEventType};
 //!
 //! # async fn example() -> Result<(), zendesk_client::Error> {
-//! // Construct: an account and an API token (or `Client::builder().from_env()`).
+//! // Construct: an account and an API token (or `ClientBuilder::from_env()`).
 //! let client = Client::builder()
 //!     .subdomain("acme")
 //!     .credentials(Credentials::api_token("agent@acme.test", "API-TOKEN"))
 //!     .build()?;
 //!
 //! // Upload an attachment, then start a side conversation that carries it.
-//! let attachment = client
-//!     .upload_side_conversation_attachment(FileToUpload::new("smoke.png", std::fs::read("smoke.png").unwrap()))
-//!     .await?;
-//! let message = EmailMessageRequest {
-//!     subject: Some("My printer is on fire!".into()),
-//!     body: Some("The smoke is very colorful.".into()),
-//!     to: vec![serde_json::from_value(serde_json::json!({"email": "vendor@example.com"})).unwrap()],
-//!     from: None,
-//!     html_body: None,
-//!     external_ids: None,
-//!     attachment_ids: attachment.id.into_iter().collect(),
-//! };
-//! let request = CreateSideConversationRequest {
-//!     message: MessageRequest::EmailMessageRequest(message),
-//!     external_ids: None,
-//! };
-//! let created = match client.create_side_conversation(12345, &request).await {
+//! let file = FileToUpload::read("smoke.png").await?;
+//! let attachment = client.create_side_conversation_attachment().file(file).send().await?;
+//! let message = MessageRequest::email(EmailParticipant::address("vendor@example.com"))
+//!     .subject("My printer is on fire!")
+//!     .body("The smoke is very colorful.")
+//!     .attachment_ids(attachment.id.clone());
+//! let created = match client.create_side_conversation().ticket_id(12345).body(message).send().await {
 //!     Ok(created) => created,
 //!     // Rate limits are retried within the policy; past it, the error says how long to wait.
 //!     Err(error) => {
@@ -46,18 +36,24 @@
 //! let side_conversation_id = created.into_inner().side_conversation.id.unwrap_or_default();
 //!
 //! // Stream its events, following every `next_page`.
-//! let mut events = Box::pin(client.side_conversation_events(12345, &side_conversation_id, None));
+//! let mut events = Box::pin(
+//!     client.list_side_conversation_events().ticket_id(12345).side_conversation_id(&side_conversation_id).stream(),
+//! );
 //! while let Some(event) = events.try_next().await? {
-//!     println!("{} {}", event.type_.unwrap_or_default(), event.created_at.map(|t| t.to_string()).unwrap_or_default());
+//!     if event.type_ == Some(SideConversationEventType::Reply) {
+//!         println!("a reply at {}", event.created_at.map(|t| t.to_string()).unwrap_or_default());
+//!     }
 //! }
 //! # Ok(())
 //! # }
 //! ```
 //!
 //! [`Client`] has one method per operation of `spec/openapi.yaml`, generated
-//! by progenitor, whose bodies are [`zendesk_models`] types; their errors
-//! convert into this crate's [`Error`] with `?`. Around them, written by
-//! hand:
+//! by progenitor in its builder style: the method returns a request on which
+//! every path parameter, query parameter and body is set by name, and
+//! `.send()` sends it. Bodies are [`zendesk_models`] types (a message
+//! converts into a whole request body), and errors convert into this crate's
+//! [`Error`] with `?`. Around them, written by hand in the same style:
 //!
 //! - construction from a subdomain, a base URL or the environment
 //!   ([`ClientBuilder`]), with API-token, OAuth or (deprecated by Zendesk)
@@ -69,12 +65,14 @@
 //!   take it (a 429, or a 503 with `Retry-After`);
 //! - [`ResponseMeta`]: rate-limit headers, request id and attempts of a
 //!   response; a `tracing` span per attempt (never headers or bodies);
-//! - lists as streams that follow `next_page`, and the incremental export
-//!   with a resumable [`ExportCheckpoint`];
-//! - uploads with the file's media type, several files under one token, and
-//!   the multipart side conversation attachment.
+//! - lists as streams that follow `next_page` (`.stream()` and `.pages()` on
+//!   the two list requests), and the incremental export with a resumable
+//!   [`ExportCheckpoint`] ([`Client::export_events`]);
+//! - uploads with the file's media type ([`Client::upload`]), several files
+//!   under one token ([`Client::upload_all`]), and the multipart side
+//!   conversation attachment ([`Client::create_side_conversation_attachment`]).
 
-mod builder;
+mod client_builder;
 mod errors;
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused)]
 #[rustfmt::skip]
@@ -86,13 +84,14 @@ mod retry;
 mod send;
 mod uploads;
 
-pub use builder::{ClientBuilder, Credentials, USER_AGENT};
+pub use client_builder::{ClientBuilder, Credentials, USER_AGENT};
 pub use errors::{Error, ErrorKind, RateLimit, ResponseMeta};
 pub use generated::*;
 pub use hooks::ClientSettings;
-pub use pagination::{ExportCheckpoint, ExportPage};
+pub use multipart::CreateSideConversationAttachment;
+pub use pagination::{ExportCheckpoint, ExportEvents, ExportPage};
 pub use retry::{RetryPolicy, Sleeper};
-pub use uploads::{guess_media_type, FileToUpload};
+pub use uploads::{guess_media_type, FileToUpload, UploadFile, UploadFiles};
 pub use zendesk_models as models;
 
 /// The error type of the generated methods, which converts into [`Error`].

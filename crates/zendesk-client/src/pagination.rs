@@ -2,17 +2,16 @@
 //! export as a stream of pages with a checkpoint to resume from.
 
 use std::collections::BTreeSet;
-use std::num::NonZeroU64;
 
 use futures_util::stream::{self, Stream, TryStreamExt};
 use serde::de::DeserializeOwned;
 use zendesk_models::{
     SideConversation, SideConversationEvent, SideConversationEventListResponse,
-    SideConversationEventSideload, SideConversationListResponse, SideConversationSideload,
+    SideConversationListResponse,
 };
 
 use crate::errors::{Error, ErrorKind};
-use crate::Client;
+use crate::{builder, Client};
 
 /// Where a list stream is.
 enum Cursor {
@@ -49,68 +48,41 @@ impl Page for SideConversationEventListResponse {
     }
 }
 
-impl Client {
-    /// The side conversations of a ticket, page by page (with sideloaded
-    /// events when `include_events`), following `next_page` to the end.
-    pub fn side_conversation_pages(
-        &self,
-        ticket_id: i64,
-        include_events: bool,
-        per_page: Option<NonZeroU64>,
-    ) -> impl Stream<Item = Result<SideConversationListResponse, Error>> + '_ {
-        let include = include_events.then_some(SideConversationSideload::Events);
-        self.pages("list_side_conversations", move |client| async move {
-            let first = client
-                .list_side_conversations(ticket_id, include.as_ref(), None, per_page)
-                .await?;
-            Ok(first.into_inner())
+impl<'a> builder::ListSideConversations<'a> {
+    /// Every page, from the one this request asks for to the last,
+    /// following each `next_page`.
+    pub fn pages(self) -> impl Stream<Item = Result<SideConversationListResponse, Error>> + 'a {
+        let client = self.client();
+        client.pages("list_side_conversations", move || async move {
+            Ok(self.send().await?.into_inner())
         })
     }
 
-    /// Every side conversation of a ticket, in order, across all pages.
-    pub fn side_conversations(
-        &self,
-        ticket_id: i64,
-        per_page: Option<NonZeroU64>,
-    ) -> impl Stream<Item = Result<SideConversation, Error>> + '_ {
-        items(self.side_conversation_pages(ticket_id, false, per_page))
+    /// Every side conversation of every page, in order.
+    pub fn stream(self) -> impl Stream<Item = Result<SideConversation, Error>> + 'a {
+        items(self.pages())
     }
+}
 
-    /// The events of a side conversation, page by page (with the side
-    /// conversation sideloaded when `include_side_conversations`).
-    pub fn side_conversation_event_pages<'a>(
-        &'a self,
-        ticket_id: i64,
-        side_conversation_id: &'a str,
-        include_side_conversations: bool,
-        per_page: Option<NonZeroU64>,
+impl<'a> builder::ListSideConversationEvents<'a> {
+    /// Every page, from the one this request asks for to the last,
+    /// following each `next_page`.
+    pub fn pages(
+        self,
     ) -> impl Stream<Item = Result<SideConversationEventListResponse, Error>> + 'a {
-        let include =
-            include_side_conversations.then_some(SideConversationEventSideload::SideConversations);
-        self.pages("list_side_conversation_events", move |client| async move {
-            let first = client
-                .list_side_conversation_events(
-                    ticket_id,
-                    side_conversation_id,
-                    include.as_ref(),
-                    None,
-                    per_page,
-                )
-                .await?;
-            Ok(first.into_inner())
+        let client = self.client();
+        client.pages("list_side_conversation_events", move || async move {
+            Ok(self.send().await?.into_inner())
         })
     }
 
-    /// Every event of a side conversation, in order, across all pages.
-    pub fn side_conversation_events<'a>(
-        &'a self,
-        ticket_id: i64,
-        side_conversation_id: &'a str,
-        per_page: Option<NonZeroU64>,
-    ) -> impl Stream<Item = Result<SideConversationEvent, Error>> + 'a {
-        items(self.side_conversation_event_pages(ticket_id, side_conversation_id, false, per_page))
+    /// Every event of every page, in order.
+    pub fn stream(self) -> impl Stream<Item = Result<SideConversationEvent, Error>> + 'a {
+        items(self.pages())
     }
+}
 
+impl Client {
     /// Pages from `first`, then from each `next_page` in turn. The next
     /// page's path and query are sent to this client's base URL, so a proxy
     /// or fake keeps serving them and credentials go nowhere else.
@@ -121,7 +93,7 @@ impl Client {
     ) -> impl Stream<Item = Result<P, Error>> + 'a
     where
         P: Page + 'a,
-        F: FnOnce(&'a Client) -> Fut + 'a,
+        F: FnOnce() -> Fut + 'a,
         Fut: std::future::Future<Output = Result<P, Error>> + 'a,
     {
         let mut first = Some(first);
@@ -131,7 +103,7 @@ impl Client {
                 let (page, current): (P, Option<String>) = match cursor {
                     Cursor::Done => return Ok(None),
                     Cursor::First => (
-                        first.expect("the first page is fetched once")(self).await?,
+                        first.expect("the first page is fetched once")().await?,
                         None,
                     ),
                     Cursor::Next(path) => {
@@ -225,18 +197,49 @@ pub struct ExportPage {
 }
 
 impl Client {
-    /// The incremental event export from `from`, page by page, until it has
-    /// caught up (`end_of_stream`, no `next_page`, or an empty page).
-    pub fn export_events(
-        &self,
-        from: ExportCheckpoint,
-    ) -> impl Stream<Item = Result<ExportPage, Error>> + '_ {
-        stream::try_unfold(Some(from), move |checkpoint| async move {
+    /// The incremental event export (`IncrementalSideConversationEventExport`)
+    /// as a stream of pages with checkpoints: set where it starts, then
+    /// [`ExportEvents::stream`].
+    pub fn export_events(&self) -> ExportEvents<'_> {
+        ExportEvents {
+            client: self,
+            from: ExportCheckpoint::from_start_time(0),
+        }
+    }
+}
+
+/// The incremental event export, from a start time or a saved checkpoint.
+#[derive(Debug, Clone)]
+pub struct ExportEvents<'a> {
+    client: &'a Client,
+    from: ExportCheckpoint,
+}
+
+impl<'a> ExportEvents<'a> {
+    /// Starts at `start_time` (Unix seconds); 0 when not set.
+    pub fn start_time(mut self, start_time: i64) -> Self {
+        self.from = ExportCheckpoint::from_start_time(start_time);
+        self
+    }
+
+    /// Resumes from a checkpoint an earlier export saved.
+    pub fn checkpoint(mut self, checkpoint: ExportCheckpoint) -> Self {
+        self.from = checkpoint;
+        self
+    }
+
+    /// The export page by page, until it has caught up (`end_of_stream`, no
+    /// `next_page`, or an empty page).
+    pub fn stream(self) -> impl Stream<Item = Result<ExportPage, Error>> + 'a {
+        let client = self.client;
+        stream::try_unfold(Some(self.from), move |checkpoint| async move {
             let Some(checkpoint) = checkpoint else {
                 return Ok(None);
             };
-            let response = self
-                .incremental_side_conversation_event_export(checkpoint.start_time)
+            let response = client
+                .incremental_side_conversation_event_export()
+                .start_time(checkpoint.start_time)
+                .send()
                 .await?
                 .into_inner();
             let end_time = response

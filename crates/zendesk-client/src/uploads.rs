@@ -2,25 +2,28 @@
 //! conversation messages (an attachment id).
 //!
 //! The generated `upload_files` always sends `application/octet-stream`;
-//! these send the file's own media type, which the service keeps.
+//! `Client::upload` sends the file's own media type, which the service keeps.
 
 use std::path::Path;
 
-use zendesk_models::{SideConversationAttachment, Upload};
+use zendesk_models::Upload;
 
 use crate::errors::{Error, ErrorKind};
 use crate::Client;
 
-/// One file to upload.
+/// One file to upload: its name, media type and contents.
 #[derive(Debug, Clone)]
 pub struct FileToUpload {
+    /// The file's name, extension included, as the attachment shows it.
     pub filename: String,
     /// Guessed from the file name when `None`.
     pub content_type: Option<String>,
+    /// The file's bytes.
     pub contents: bytes::Bytes,
 }
 
 impl FileToUpload {
+    /// A file from its name and bytes; the media type is guessed from the name.
     pub fn new(filename: impl Into<String>, contents: impl Into<bytes::Bytes>) -> Self {
         FileToUpload {
             filename: filename.into(),
@@ -29,6 +32,7 @@ impl FileToUpload {
         }
     }
 
+    /// Sets the media type instead of guessing it from the name.
     pub fn with_content_type(mut self, content_type: impl Into<String>) -> Self {
         self.content_type = Some(content_type.into());
         self
@@ -46,7 +50,7 @@ impl FileToUpload {
         Ok(FileToUpload::new(filename, contents))
     }
 
-    fn media_type(&self) -> String {
+    pub(crate) fn media_type(&self) -> String {
         self.content_type
             .clone()
             .unwrap_or_else(|| guess_media_type(&self.filename))
@@ -62,81 +66,112 @@ pub fn guess_media_type(filename: &str) -> String {
 }
 
 impl Client {
-    /// Uploads one file for a ticket comment; with `token`, adds it to that
-    /// earlier upload. The body may be bytes or a stream
-    /// (`reqwest::Body::wrap_stream`); a stream is sent once, never retried.
-    pub async fn upload(
+    /// Uploads one file for a ticket comment (`UploadFiles`, with the file's
+    /// media type): `client.upload(file).send()`, or `.token(..)` to add it
+    /// to an earlier upload.
+    pub fn upload(&self, file: FileToUpload) -> UploadFile<'_> {
+        let media_type = file.media_type();
+        UploadFile {
+            client: self,
+            filename: file.filename,
+            media_type,
+            body: file.contents.into(),
+            token: None,
+        }
+    }
+
+    /// Uploads one file whose contents are a body or stream
+    /// (`reqwest::Body::wrap_stream`), sent once and never retried; the media
+    /// type is guessed from the name unless set with
+    /// [`UploadFile::content_type`].
+    pub fn upload_stream(
         &self,
-        filename: &str,
-        content_type: Option<&str>,
-        contents: impl Into<reqwest::Body>,
-        token: Option<&str>,
-    ) -> Result<Upload, Error> {
-        let media_type = content_type.map_or_else(|| guess_media_type(filename), str::to_string);
-        let mut query = vec![("filename", filename)];
-        query.extend(token.map(|t| ("token", t)));
+        filename: impl Into<String>,
+        body: impl Into<reqwest::Body>,
+    ) -> UploadFile<'_> {
+        let filename = filename.into();
+        UploadFile {
+            client: self,
+            media_type: guess_media_type(&filename),
+            filename,
+            body: body.into(),
+            token: None,
+        }
+    }
+
+    /// Uploads several files under one token (the first file's):
+    /// `client.upload_all(files).send()` returns the upload with every
+    /// file's attachment.
+    pub fn upload_all(&self, files: impl IntoIterator<Item = FileToUpload>) -> UploadFiles<'_> {
+        UploadFiles {
+            client: self,
+            files: files.into_iter().collect(),
+        }
+    }
+}
+
+/// One file to upload for a ticket comment; see [`Client::upload`].
+#[derive(Debug)]
+pub struct UploadFile<'a> {
+    client: &'a Client,
+    filename: String,
+    media_type: String,
+    body: reqwest::Body,
+    token: Option<String>,
+}
+
+impl UploadFile<'_> {
+    /// Sets the media type the file is sent (and kept) with.
+    pub fn content_type(mut self, media_type: impl Into<String>) -> Self {
+        self.media_type = media_type.into();
+        self
+    }
+
+    /// Adds the file to the earlier upload with this token.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// Sends the file; a body that is a stream is sent once, never retried.
+    pub async fn send(self) -> Result<Upload, Error> {
+        let mut query = vec![("filename", self.filename.as_str())];
+        query.extend(self.token.as_deref().map(|t| ("token", t)));
         let request = self
+            .client
             .request_to(reqwest::Method::POST, "/api/v2/uploads")
             .query(&query)
-            .header(reqwest::header::CONTENT_TYPE, media_type)
-            .body(contents)
+            .header(reqwest::header::CONTENT_TYPE, self.media_type)
+            .body(self.body)
             .build()
             .map_err(|e| Error::new(ErrorKind::InvalidRequest, e.without_url().to_string()))?;
         let response = self
+            .client
             .send::<zendesk_models::UploadResponse>(request, "upload_files", 201)
             .await?;
         Ok(response.into_inner().upload)
     }
+}
 
-    /// Uploads the file at `path` for a ticket comment.
-    pub async fn upload_path(
-        &self,
-        path: impl AsRef<Path>,
-        token: Option<&str>,
-    ) -> Result<Upload, Error> {
-        let file = FileToUpload::read(path).await?;
-        self.upload(
-            &file.filename,
-            Some(&file.media_type()),
-            file.contents,
-            token,
-        )
-        .await
-    }
+/// Several files under one upload token; see [`Client::upload_all`].
+#[derive(Debug, Clone)]
+pub struct UploadFiles<'a> {
+    client: &'a Client,
+    files: Vec<FileToUpload>,
+}
 
-    /// Uploads several files under one token (the first file's), and
-    /// returns the upload with every file's attachment.
-    pub async fn upload_all(
-        &self,
-        files: impl IntoIterator<Item = FileToUpload>,
-    ) -> Result<Upload, Error> {
+impl UploadFiles<'_> {
+    /// Sends the files one after another, each under the first's token.
+    pub async fn send(self) -> Result<Upload, Error> {
         let mut upload: Option<Upload> = None;
-        for file in files {
-            let token = upload.as_ref().map(|u| u.token.clone());
-            upload = Some(
-                self.upload(
-                    &file.filename,
-                    Some(&file.media_type()),
-                    file.contents.clone(),
-                    token.as_deref(),
-                )
-                .await?,
-            );
+        for file in self.files {
+            let mut request = self.client.upload(file);
+            if let Some(earlier) = &upload {
+                request = request.token(earlier.token.clone());
+            }
+            upload = Some(request.send().await?);
         }
         upload.ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "no file to upload"))
-    }
-
-    /// Uploads a side conversation attachment; its `id` goes in a message's
-    /// `attachment_ids`.
-    pub async fn upload_side_conversation_attachment(
-        &self,
-        file: FileToUpload,
-    ) -> Result<SideConversationAttachment, Error> {
-        let media_type = file.media_type();
-        let response = self
-            .create_side_conversation_attachment(&file.filename, &media_type, file.contents)
-            .await?;
-        Ok(response.into_inner())
     }
 }
 

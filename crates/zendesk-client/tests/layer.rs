@@ -81,7 +81,13 @@ async fn a_429_with_retry_after_is_waited_out_then_succeeds() {
         .mount(&server)
         .await;
     let (client, waits) = client(&server);
-    let shown = client.show_side_conversation(1, "abc", None).await.unwrap();
+    let shown = client
+        .show_side_conversation()
+        .ticket_id(1)
+        .side_conversation_id("abc")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         waits.all(),
         [Duration::from_secs(2)],
@@ -112,9 +118,16 @@ async fn a_post_is_retried_after_a_429_but_not_after_a_500() {
         .mount(&server)
         .await;
     let (client, waits) = client(&server);
-    let body = serde_json::from_value(json!({"message": {"to": [{"user_id": 1}]}})).unwrap();
+    let body = zendesk_client::models::CreateSideConversationRequest::from(
+        zendesk_client::models::MessageRequest::email(
+            zendesk_client::models::EmailParticipant::user(1),
+        ),
+    );
     let error: zendesk_client::Error = client
-        .create_side_conversation(1, &body)
+        .create_side_conversation()
+        .ticket_id(1)
+        .body(body.clone())
+        .send()
         .await
         .unwrap_err()
         .into();
@@ -141,7 +154,13 @@ async fn retries_stop_at_the_cap_and_say_how_many_attempts_were_made() {
         .await;
     let policy = RetryPolicy::default().with_max_attempts(3);
     let (client, waits) = client_with(&server, policy);
-    let error: zendesk_client::Error = client.show_attachment(7).await.unwrap_err().into();
+    let error: zendesk_client::Error = client
+        .show_attachment()
+        .attachment_id(7)
+        .send()
+        .await
+        .unwrap_err()
+        .into();
     assert_eq!(error.attempts(), 3);
     assert!(error.to_string().contains("after 3 attempts"), "{error}");
     assert!(error.is_retryable());
@@ -165,7 +184,13 @@ async fn a_retry_after_past_the_cap_is_handed_to_the_caller() {
         .mount(&server)
         .await;
     let (client, waits) = client(&server);
-    let error: zendesk_client::Error = client.show_attachment(7).await.unwrap_err().into();
+    let error: zendesk_client::Error = client
+        .show_attachment()
+        .attachment_id(7)
+        .send()
+        .await
+        .unwrap_err()
+        .into();
     assert!(error.is_rate_limited());
     assert_eq!(error.retry_after(), Some(Duration::from_secs(3600)));
     assert_eq!(
@@ -185,7 +210,13 @@ async fn retries_can_be_turned_off() {
         .mount(&server)
         .await;
     let (client, waits) = client_with(&server, RetryPolicy::none());
-    let error: zendesk_client::Error = client.show_attachment(7).await.unwrap_err().into();
+    let error: zendesk_client::Error = client
+        .show_attachment()
+        .attachment_id(7)
+        .send()
+        .await
+        .unwrap_err()
+        .into();
     assert_eq!((error.attempts(), waits.all().len()), (1, 0));
 }
 
@@ -204,7 +235,13 @@ async fn connection_errors_are_retried_for_idempotent_calls() {
         )
         .build()
         .unwrap();
-    let error: zendesk_client::Error = client.show_attachment(1).await.unwrap_err().into();
+    let error: zendesk_client::Error = client
+        .show_attachment()
+        .attachment_id(1)
+        .send()
+        .await
+        .unwrap_err()
+        .into();
     assert_eq!(error.kind(), ErrorKind::Transport);
     assert_eq!(error.attempts(), 3, "{error}");
     assert!(error.is_retryable());
@@ -224,7 +261,10 @@ async fn errors_carry_what_zendesk_said() {
         .await;
     let (client, _) = client(&server);
     let error: zendesk_client::Error = client
-        .show_side_conversation(1, "nope", None)
+        .show_side_conversation()
+        .ticket_id(1)
+        .side_conversation_id("nope")
+        .send()
         .await
         .unwrap_err()
         .into();
@@ -269,7 +309,10 @@ async fn a_list_over_three_pages_yields_every_item_once_in_order() {
         .await;
     let (client, _) = client(&server);
     let ids: Vec<String> = client
-        .side_conversations(9, std::num::NonZeroU64::new(2))
+        .list_side_conversations()
+        .ticket_id(9)
+        .per_page(2)
+        .stream()
         .map_ok(|sc| sc.id.unwrap())
         .try_collect()
         .await
@@ -301,7 +344,9 @@ async fn the_export_stops_at_end_of_stream_and_resumes_without_duplicates() {
         .await;
     let (client, _) = client(&server);
     let pages: Vec<_> = client
-        .export_events(ExportCheckpoint::from_start_time(0))
+        .export_events()
+        .checkpoint(ExportCheckpoint::from_start_time(0))
+        .stream()
         .try_collect()
         .await
         .unwrap();
@@ -323,7 +368,9 @@ async fn the_export_stops_at_end_of_stream_and_resumes_without_duplicates() {
     assert_eq!(checkpoint.start_time, 100);
     let saved = serde_json::to_string(&checkpoint).unwrap();
     let resumed: Vec<_> = client
-        .export_events(serde_json::from_str(&saved).unwrap())
+        .export_events()
+        .checkpoint(serde_json::from_str(&saved).unwrap())
+        .stream()
         .try_collect()
         .await
         .unwrap();
@@ -343,7 +390,9 @@ async fn an_empty_export_page_means_caught_up() {
         .await;
     let (client, _) = client(&server);
     let pages: Vec<_> = client
-        .export_events(ExportCheckpoint::from_start_time(50))
+        .export_events()
+        .checkpoint(ExportCheckpoint::from_start_time(50))
+        .stream()
         .try_collect()
         .await
         .unwrap();
@@ -383,7 +432,7 @@ async fn uploads_chain_the_token_and_send_the_media_type() {
         FileToUpload::new("first.png", "PNG"),
         FileToUpload::new("second.txt", "text"),
     ];
-    let uploaded = client.upload_all(files).await.unwrap();
+    let uploaded = client.upload_all(files).send().await.unwrap();
     assert_eq!(uploaded.token, "tok-1");
     assert_eq!(uploaded.attachments.map(|a| a.len()), Some(2));
     assert_eq!(
@@ -391,7 +440,12 @@ async fn uploads_chain_the_token_and_send_the_media_type() {
         2,
         "each file matched its mock"
     );
-    client.delete_upload(&uploaded.token).await.unwrap();
+    client
+        .delete_upload()
+        .token(&uploaded.token)
+        .send()
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -406,17 +460,18 @@ async fn upload_from_a_path_and_from_a_stream() {
     let file =
         std::env::temp_dir().join(format!("zendesk-client-upload-{}.json", std::process::id()));
     std::fs::write(&file, "{}").unwrap();
-    client.upload_path(&file, None).await.unwrap();
+    client
+        .upload(FileToUpload::read(&file).await.unwrap())
+        .send()
+        .await
+        .unwrap();
     std::fs::remove_file(&file).unwrap();
     let chunks =
         futures_util::stream::iter(vec![Ok::<_, std::io::Error>("line 1\n"), Ok("line 2\n")]);
     client
-        .upload(
-            "log.txt",
-            None,
-            reqwest::Body::wrap_stream(chunks),
-            Some("t"),
-        )
+        .upload_stream("log.txt", reqwest::Body::wrap_stream(chunks))
+        .token("t")
+        .send()
         .await
         .unwrap();
     let sent = requests(&server).await;
@@ -437,7 +492,9 @@ async fn a_side_conversation_attachment_is_a_multipart_file_part() {
         .await;
     let (client, _) = client(&server);
     let attachment = client
-        .upload_side_conversation_attachment(FileToUpload::new("smoke.png", "PNG-BYTES"))
+        .create_side_conversation_attachment()
+        .file(FileToUpload::new("smoke.png", "PNG-BYTES"))
+        .send()
         .await
         .unwrap();
     assert_eq!(attachment.id.as_deref(), Some("s3-abc"));
@@ -458,7 +515,12 @@ async fn requests_sign_in_and_name_the_client_but_debug_holds_no_secret() {
         .mount(&server)
         .await;
     let (client, _) = client(&server);
-    client.show_attachment(1).await.unwrap();
+    client
+        .show_attachment()
+        .attachment_id(1)
+        .send()
+        .await
+        .unwrap();
     let sent = &requests(&server).await[0];
     let basic = format!(
         "Basic {}",

@@ -53,11 +53,11 @@ fn main() {
         let agent = client("agent@example.com", "agent-token");
         let admin = client("admin@example.com", "admin-token");
 
-        let page = agent.list_side_conversations(12345, None, None, std::num::NonZeroU64::new(1)).await.unwrap().into_inner();
+        let page = agent.list_side_conversations().ticket_id(12345).per_page(1).send().await.unwrap().into_inner();
         let id = page.side_conversations[0].id.clone().unwrap();
         let started = Instant::now();
         for _ in 0..calls {
-            agent.show_side_conversation(12345, &id, None).await.unwrap();
+            agent.show_side_conversation().ticket_id(12345).side_conversation_id(&id).send().await.unwrap();
         }
         let seconds = started.elapsed().as_secs_f64();
         println!("ShowSideConversation through the client: {calls} calls in {seconds:.2} s, {:.0} requests/s", calls as f64 / seconds);
@@ -66,7 +66,7 @@ fn main() {
         let mut exported = 0u64;
         let mut pages = 0u64;
         let mut last_seen = BTreeSet::new();
-        let mut stream = Box::pin(admin.export_events(ExportCheckpoint::from_start_time(0)));
+        let mut stream = Box::pin(admin.export_events().checkpoint(ExportCheckpoint::from_start_time(0)).stream());
         while let Some(page) = stream.try_next().await.unwrap() {
             pages += 1;
             exported += page.events.len() as u64;

@@ -16,7 +16,7 @@
 //!     .credentials(zendesk_client::Credentials::api_token("agent@example.com", "agent-token"))
 //!     .build()
 //!     .unwrap();
-//! let page = client.list_side_conversations(12345, None, None, None).await.unwrap();
+//! let page = client.list_side_conversations().ticket_id(12345).send().await.unwrap();
 //! assert_eq!(page.into_inner().count, Some(0));
 //! # Ok(())
 //! # }

@@ -7,9 +7,10 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use zendesk_models::{
-    Attachment, ExternalIds, Participant, ParticipantSupportAgentId, ParticipantSupportGroupId,
-    SideConversation, SideConversationAttachment, SideConversationChangeResponse,
-    SideConversationEvent, SideConversationEventExportResponse, SideConversationEventListResponse,
+    Attachment, ExternalIds, MalwareScanResult, Participant, ParticipantSupportAgentId,
+    ParticipantSupportGroupId, ReportedSideConversationState, SideConversation,
+    SideConversationAttachment, SideConversationChangeResponse, SideConversationEvent,
+    SideConversationEventExportResponse, SideConversationEventListResponse,
     SideConversationListResponse, SideConversationMessage, SideConversationMessageAttachment,
     SideConversationResponse, SideConversationUpdates, Timestamp, Upload, UploadResponse,
 };
@@ -279,6 +280,9 @@ impl Store {
             inline: Some(false),
             deleted: Some(false),
             thumbnails: Some(Vec::new()),
+            malware_access_override: Some(false),
+            malware_scan_result: Some(MalwareScanResult::MalwareNotFound),
+            ..Default::default()
         }
     }
 
@@ -576,6 +580,7 @@ impl Store {
         let side_conversation = &mut stored.side_conversation;
         let at = now();
         let mut updates = SideConversationUpdates::default();
+        let state = state.map(ReportedSideConversationState::from);
         if let Some(state) = state.filter(|s| side_conversation.state.as_ref() != Some(s)) {
             side_conversation.state = Some(state.clone());
             side_conversation.state_updated_at = Some(at.clone());
@@ -620,8 +625,8 @@ impl Store {
         same_kind(existing, kind)?;
         // A reply reopens a closed side conversation.
         let stored = self.stored(ticket_id, id)?;
-        if stored.side_conversation.state.as_deref() != Some("open") {
-            stored.side_conversation.state = Some("open".into());
+        if stored.side_conversation.state != Some(ReportedSideConversationState::Open) {
+            stored.side_conversation.state = Some(ReportedSideConversationState::Open);
             stored.side_conversation.state_updated_at = Some(now());
         }
         self.add_message(ticket_id, id, "reply", actor, message, now())

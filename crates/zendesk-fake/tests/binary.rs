@@ -69,7 +69,9 @@ async fn it_serves_on_after_its_output_is_closed() {
         .build()
         .unwrap();
     let listed = client
-        .list_side_conversations(12345, None, None, None)
+        .list_side_conversations()
+        .ticket_id(12345)
+        .send()
         .await;
     let alive = child.try_wait().unwrap().is_none();
     let _ = child.kill();

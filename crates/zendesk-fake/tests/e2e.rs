@@ -3,13 +3,15 @@
 //! The fake checks every response it sends against the spec.
 
 use std::collections::BTreeSet;
-use std::num::NonZeroU64;
 
 use futures_util::TryStreamExt;
-use serde_json::{json, Value};
+use serde_json::Value;
 use zendesk_client::models::{
-    CreateSideConversationRequest, ImportSideConversationEventsRequest,
-    ImportSideConversationRequest, ReplyToSideConversationRequest, UpdateSideConversationRequest,
+    CreateSideConversationRequest, EmailMessageRequest, EmailParticipant,
+    ImportSideConversationEventsRequest, ImportSideConversationRequest, MessageRequest,
+    ReplyToSideConversationRequest, ReportedSideConversationState, SideConversationEventImport,
+    SideConversationEventType, SideConversationImport, SideConversationState,
+    SideConversationUpdate, SlackParticipant, Timestamp, UpdateSideConversationRequest,
 };
 use zendesk_client::{Client, Credentials, ExportCheckpoint, FileToUpload, RetryPolicy};
 use zendesk_fake::{Config, FakeZendesk};
@@ -50,18 +52,23 @@ async fn account() -> Account {
     account_with(Config::default()).await
 }
 
-fn body<T: serde::de::DeserializeOwned>(value: Value) -> T {
-    serde_json::from_value(value).unwrap()
+fn email_message(subject: &str) -> EmailMessageRequest {
+    MessageRequest::email(EmailParticipant::address("vendor@example.com").name("Vendor"))
+        .subject(subject)
+        .body("The smoke is very colorful.")
 }
 
-fn email_message(subject: &str) -> Value {
-    json!({"subject": subject, "body": "The smoke is very colorful.", "to": [{"email": "vendor@example.com", "name": "Vendor"}]})
+fn at(text: &str) -> Timestamp {
+    text.parse().unwrap()
 }
 
 async fn create(client: &Client, subject: &str) -> String {
-    let request: CreateSideConversationRequest = body(json!({"message": email_message(subject)}));
+    let request = CreateSideConversationRequest::from(email_message(subject));
     let created = client
-        .create_side_conversation(TICKET, &request)
+        .create_side_conversation()
+        .ticket_id(TICKET)
+        .body(request.clone())
+        .send()
         .await
         .unwrap()
         .into_inner();
@@ -85,27 +92,33 @@ async fn a_side_conversation_lives_through_every_operation() {
 
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\x96\0\0\0\xd6rest".to_vec();
     let attachment = agent
-        .upload_side_conversation_attachment(FileToUpload::new("smoke.png", png))
+        .create_side_conversation_attachment()
+        .file(FileToUpload::new("smoke.png", png))
+        .send()
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     assert_eq!(
         (attachment.width, attachment.height),
         (Some(406), Some(214))
     );
     let attachment_id = attachment.id.unwrap();
 
-    let mut message = email_message("My printer is on fire!");
-    message["attachment_ids"] = json!([attachment_id]);
-    let request: CreateSideConversationRequest =
-        body(json!({"message": message, "external_ids": {"crm": "42"}}));
+    let request = CreateSideConversationRequest::new(
+        email_message("My printer is on fire!").attachment_id(&attachment_id),
+    )
+    .external_id("crm", "42");
     let created = agent
-        .create_side_conversation(TICKET, &request)
+        .create_side_conversation()
+        .ticket_id(TICKET)
+        .body(request.clone())
+        .send()
         .await
         .unwrap()
         .into_inner();
     let id = created.side_conversation.id.clone().unwrap();
     let event = created.event.unwrap();
-    assert_eq!(event.type_.as_deref(), Some("create"));
+    assert_eq!(event.type_, Some(SideConversationEventType::Create));
     let sent = event.message.unwrap();
     assert_eq!(
         sent.html_body.as_deref(),
@@ -131,11 +144,16 @@ async fn a_side_conversation_lives_through_every_operation() {
         "the sender and the recipient, once each"
     );
 
-    let reply: ReplyToSideConversationRequest = body(
-        json!({"message": {"body": "Still burning.", "to": [{"email": "vendor@example.com"}]}}),
+    let reply = ReplyToSideConversationRequest::from(
+        MessageRequest::email(EmailParticipant::address("vendor@example.com"))
+            .body("Still burning."),
     );
     let replied = agent
-        .reply_to_side_conversation(TICKET, &id, &reply)
+        .reply_to_side_conversation()
+        .ticket_id(TICKET)
+        .side_conversation_id(&id)
+        .body(reply.clone())
+        .send()
         .await
         .unwrap()
         .into_inner();
@@ -144,25 +162,35 @@ async fn a_side_conversation_lives_through_every_operation() {
         Some("Still burning.")
     );
 
-    let close: UpdateSideConversationRequest =
-        body(json!({"side_conversation": {"state": "closed", "subject": "Printer (resolved)"}}));
+    let close = UpdateSideConversationRequest::from(
+        SideConversationUpdate::new()
+            .state(SideConversationState::Closed)
+            .subject("Printer (resolved)"),
+    );
     let closed = agent
-        .update_side_conversation(TICKET, &id, &close)
+        .update_side_conversation()
+        .ticket_id(TICKET)
+        .side_conversation_id(&id)
+        .body(close.clone())
+        .send()
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(closed.side_conversation.state.as_deref(), Some("closed"));
+    assert_eq!(
+        closed.side_conversation.state,
+        Some(ReportedSideConversationState::Closed)
+    );
     assert_eq!(
         closed.side_conversation.subject.as_deref(),
         Some("Printer (resolved)")
     );
 
     let shown = agent
-        .show_side_conversation(
-            TICKET,
-            &id,
-            Some(&zendesk_client::models::SideConversationSideload::Events),
-        )
+        .show_side_conversation()
+        .ticket_id(TICKET)
+        .side_conversation_id(&id)
+        .include(zendesk_client::models::SideConversationSideload::Events)
+        .send()
         .await
         .unwrap()
         .into_inner();
@@ -172,43 +200,66 @@ async fn a_side_conversation_lives_through_every_operation() {
         .iter()
         .map(|e| e.type_.clone().unwrap())
         .collect();
-    assert_eq!(kinds, ["create", "reply", "update"]);
-
-    let imported: ImportSideConversationRequest = body(json!({
-        "side_conversation": {"subject": "From the old system", "state": "closed", "external_ids": {"thread": "t-1"}},
-        "events": [
-            {"created_at": "2022-10-05T20:47:02.230Z", "message": {"body": "First", "to": [{"email": "old@example.com"}], "from": {"email": "customer@example.com"}}},
-            {"created_at": "2022-10-06T08:00:00Z", "message": {"body": "Second", "to": [{"email": "old@example.com"}]}}
+    assert_eq!(
+        kinds,
+        [
+            SideConversationEventType::Create,
+            SideConversationEventType::Reply,
+            SideConversationEventType::Update
         ]
-    }));
+    );
+
+    let old = || EmailParticipant::address("old@example.com");
+    let imported = ImportSideConversationRequest::new(
+        SideConversationImport::new()
+            .subject("From the old system")
+            .state(SideConversationState::Closed)
+            .external_id("thread", "t-1"),
+        SideConversationEventImport::new(
+            MessageRequest::email(old())
+                .from(EmailParticipant::address("customer@example.com"))
+                .body("First"),
+        )
+        .created_at(at("2022-10-05T20:47:02.230Z")),
+    )
+    .event(
+        SideConversationEventImport::new(MessageRequest::email(old()).body("Second"))
+            .created_at(at("2022-10-06T08:00:00Z")),
+    );
     let imported = agent
-        .import_side_conversation(TICKET, &imported)
+        .import_side_conversation()
+        .ticket_id(TICKET)
+        .body(imported.clone())
+        .send()
         .await
         .unwrap()
         .into_inner();
     let imported_id = imported.side_conversation.id.unwrap();
-    assert_eq!(imported.side_conversation.state.as_deref(), Some("closed"));
+    assert_eq!(
+        imported.side_conversation.state,
+        Some(ReportedSideConversationState::Closed)
+    );
     assert_eq!(
         imported.event.unwrap().created_at.unwrap().as_str(),
         "2022-10-05T20:47:02.230Z",
         "the original time is kept"
     );
-    let more: ImportSideConversationEventsRequest = body(
-        json!({"events": [{"message": {"body": "Third", "to": [{"email": "old@example.com"}]}}]}),
-    );
+    let more = ImportSideConversationEventsRequest::new(MessageRequest::email(old()).body("Third"));
     agent
-        .import_side_conversation_events(TICKET, &imported_id, &more)
+        .import_side_conversation_events()
+        .ticket_id(TICKET)
+        .side_conversation_id(&imported_id)
+        .body(more.clone())
+        .send()
         .await
         .unwrap();
 
     let events = agent
-        .list_side_conversation_events(
-            TICKET,
-            &imported_id,
-            Some(&zendesk_client::models::SideConversationEventSideload::SideConversations),
-            None,
-            None,
-        )
+        .list_side_conversation_events()
+        .ticket_id(TICKET)
+        .side_conversation_id(&imported_id)
+        .include(zendesk_client::models::SideConversationEventSideload::SideConversations)
+        .send()
         .await
         .unwrap()
         .into_inner();
@@ -216,12 +267,10 @@ async fn a_side_conversation_lives_through_every_operation() {
     assert_eq!(events.side_conversations.map(|s| s.len()), Some(1));
 
     let listed = agent
-        .list_side_conversations(
-            TICKET,
-            Some(&zendesk_client::models::SideConversationSideload::Events),
-            None,
-            None,
-        )
+        .list_side_conversations()
+        .ticket_id(TICKET)
+        .include(zendesk_client::models::SideConversationSideload::Events)
+        .send()
         .await
         .unwrap()
         .into_inner();
@@ -231,7 +280,9 @@ async fn a_side_conversation_lives_through_every_operation() {
     );
 
     let exported: Vec<_> = admin
-        .export_events(ExportCheckpoint::from_start_time(0))
+        .export_events()
+        .checkpoint(ExportCheckpoint::from_start_time(0))
+        .stream()
         .try_collect()
         .await
         .unwrap();
@@ -239,16 +290,16 @@ async fn a_side_conversation_lives_through_every_operation() {
     assert_eq!(exported, 6, "three events each");
 
     let upload = customer
-        .upload("crash.log", None, "line 1\n", None)
+        .upload(FileToUpload::new("crash.log", "line 1\n"))
+        .send()
         .await
         .unwrap();
     let upload = customer
         .upload(
-            "dump.bin",
-            Some("application/x-dump"),
-            vec![0u8; 2048],
-            Some(&upload.token),
+            FileToUpload::new("dump.bin", vec![0u8; 2048]).with_content_type("application/x-dump"),
         )
+        .token(&upload.token)
+        .send()
         .await
         .unwrap();
     let files = upload.attachments.unwrap();
@@ -260,14 +311,20 @@ async fn a_side_conversation_lives_through_every_operation() {
     );
     let uploaded_id = files[1].id.unwrap();
     let shown = agent
-        .show_attachment(uploaded_id)
+        .show_attachment()
+        .attachment_id(uploaded_id)
+        .send()
         .await
         .unwrap()
         .into_inner();
     assert_eq!(shown.attachment.file_name.as_deref(), Some("dump.bin"));
 
     let redacted = agent
-        .redact_comment_attachment(TICKET, 100, 498_483)
+        .redact_comment_attachment()
+        .ticket_id(TICKET)
+        .comment_id(100)
+        .attachment_id(498_483)
+        .send()
         .await
         .unwrap()
         .into_inner();
@@ -278,20 +335,45 @@ async fn a_side_conversation_lives_through_every_operation() {
         ),
         (Some("redacted.txt"), Some(0))
     );
-    let again = agent.show_attachment(498_483).await.unwrap().into_inner();
+    let again = agent
+        .show_attachment()
+        .attachment_id(498_483)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(
         again.attachment.file_name.as_deref(),
         Some("redacted.txt"),
         "redaction is permanent"
     );
 
-    customer.delete_upload(&upload.token).await.unwrap();
+    customer
+        .delete_upload()
+        .token(&upload.token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
-        status_of(agent.show_attachment(uploaded_id).await.unwrap_err()),
+        status_of(
+            agent
+                .show_attachment()
+                .attachment_id(uploaded_id)
+                .send()
+                .await
+                .unwrap_err()
+        ),
         404
     );
     assert_eq!(
-        status_of(customer.delete_upload(&upload.token).await.unwrap_err()),
+        status_of(
+            customer
+                .delete_upload()
+                .token(&upload.token)
+                .send()
+                .await
+                .unwrap_err()
+        ),
         404
     );
 }
@@ -309,42 +391,67 @@ async fn roles_decide_who_may_call_what() {
     assert_eq!(
         status_of(
             agent
-                .incremental_side_conversation_event_export(0)
+                .incremental_side_conversation_event_export()
+                .start_time(0)
+                .send()
                 .await
                 .unwrap_err()
         ),
         403
     );
     admin
-        .incremental_side_conversation_event_export(0)
+        .incremental_side_conversation_event_export()
+        .start_time(0)
+        .send()
         .await
         .unwrap();
     // End users may upload, but not touch side conversations or ticket attachments.
     assert_eq!(
         status_of(
             customer
-                .list_side_conversations(TICKET, None, None, None)
+                .list_side_conversations()
+                .ticket_id(TICKET)
+                .send()
                 .await
                 .unwrap_err()
         ),
         403
     );
-    let request: CreateSideConversationRequest = body(json!({"message": email_message("x")}));
+    let request = CreateSideConversationRequest::from(email_message("x"));
     assert_eq!(
         status_of(
             customer
-                .create_side_conversation(TICKET, &request)
+                .create_side_conversation()
+                .ticket_id(TICKET)
+                .body(request.clone())
+                .send()
                 .await
                 .unwrap_err()
         ),
         403
     );
     assert_eq!(
-        status_of(customer.show_attachment(498_483).await.unwrap_err()),
+        status_of(
+            customer
+                .show_attachment()
+                .attachment_id(498_483)
+                .send()
+                .await
+                .unwrap_err()
+        ),
         403
     );
-    let upload = customer.upload("a.txt", None, "a", None).await.unwrap();
-    agent.delete_upload(&upload.token).await.unwrap();
+    let upload = customer
+        .upload(FileToUpload::new("a.txt", "a"))
+        .send()
+        .await
+        .unwrap();
+    agent
+        .delete_upload()
+        .token(&upload.token)
+        .send()
+        .await
+        .unwrap();
     // Admins may do what agents may.
     create(admin, "by an admin").await;
 
@@ -362,13 +469,23 @@ async fn roles_decide_who_may_call_what() {
     for client in [&anonymous, &wrong] {
         let error = zendesk_client::Error::from(
             client
-                .list_side_conversations(TICKET, None, None, None)
+                .list_side_conversations()
+                .ticket_id(TICKET)
+                .send()
                 .await
                 .unwrap_err(),
         );
         assert!(error.is_unauthorized(), "{error}");
         assert_eq!(
-            status_of(client.upload_files("a.txt", None, "a").await.unwrap_err()),
+            status_of(
+                client
+                    .upload_files()
+                    .filename("a.txt")
+                    .body("a")
+                    .send()
+                    .await
+                    .unwrap_err()
+            ),
             401
         );
     }
@@ -378,7 +495,9 @@ async fn roles_decide_who_may_call_what() {
         .build()
         .unwrap();
     oauth
-        .incremental_side_conversation_event_export(0)
+        .incremental_side_conversation_event_export()
+        .start_time(0)
+        .send()
         .await
         .unwrap();
 }
@@ -392,7 +511,9 @@ async fn documented_errors_and_bad_bodies_change_nothing() {
     assert_eq!(
         status_of(
             agent
-                .list_side_conversations(999, None, None, None)
+                .list_side_conversations()
+                .ticket_id(999)
+                .send()
                 .await
                 .unwrap_err()
         ),
@@ -401,17 +522,34 @@ async fn documented_errors_and_bad_bodies_change_nothing() {
     assert_eq!(
         status_of(
             agent
-                .show_side_conversation(TICKET, "nope", None)
+                .show_side_conversation()
+                .ticket_id(TICKET)
+                .side_conversation_id("nope")
+                .send()
                 .await
                 .unwrap_err()
         ),
         404
     );
-    assert_eq!(status_of(agent.show_attachment(1).await.unwrap_err()), 404);
     assert_eq!(
         status_of(
             agent
-                .redact_comment_attachment(TICKET, 999, 498_483)
+                .show_attachment()
+                .attachment_id(1)
+                .send()
+                .await
+                .unwrap_err()
+        ),
+        404
+    );
+    assert_eq!(
+        status_of(
+            agent
+                .redact_comment_attachment()
+                .ticket_id(TICKET)
+                .comment_id(999)
+                .attachment_id(498_483)
+                .send()
                 .await
                 .unwrap_err()
         ),
@@ -419,7 +557,11 @@ async fn documented_errors_and_bad_bodies_change_nothing() {
     );
     let closed = zendesk_client::Error::from(
         agent
-            .redact_comment_attachment(12347, 300, 498_499)
+            .redact_comment_attachment()
+            .ticket_id(12347)
+            .comment_id(300)
+            .attachment_id(498_499)
+            .send()
             .await
             .unwrap_err(),
     );
@@ -430,7 +572,11 @@ async fn documented_errors_and_bad_bodies_change_nothing() {
     assert_eq!(
         status_of(
             agent
-                .upload_files("a.txt", Some("no-such-token"), "a")
+                .upload_files()
+                .filename("a.txt")
+                .token("no-such-token")
+                .body("a")
+                .send()
                 .await
                 .unwrap_err()
         ),
@@ -468,7 +614,9 @@ async fn documented_errors_and_bad_bodies_change_nothing() {
             .unwrap();
     assert_eq!(unknown_attachment.status(), 422);
     let listed = agent
-        .list_side_conversations(TICKET, None, None, None)
+        .list_side_conversations()
+        .ticket_id(TICKET)
+        .send()
         .await
         .unwrap()
         .into_inner();
@@ -478,13 +626,18 @@ async fn documented_errors_and_bad_bodies_change_nothing() {
         "nothing was created by the refused requests"
     );
 
-    let slack_reply: ReplyToSideConversationRequest =
-        body(json!({"message": {"to": [{"slack_workspace_id": "T", "slack_channel_id": "C"}]}}));
+    let slack_reply = ReplyToSideConversationRequest::from(MessageRequest::slack(
+        SlackParticipant::new("T", "C"),
+    ));
     let id = listed.side_conversations[0].id.clone().unwrap();
     assert_eq!(
         status_of(
             agent
-                .reply_to_side_conversation(TICKET, &id, &slack_reply)
+                .reply_to_side_conversation()
+                .ticket_id(TICKET)
+                .side_conversation_id(&id)
+                .body(slack_reply.clone())
+                .send()
                 .await
                 .unwrap_err()
         ),
@@ -525,7 +678,10 @@ async fn lists_page_with_links_on_the_fakes_own_address() {
         made.push(create(agent, &format!("number {n}")).await);
     }
     let first = agent
-        .list_side_conversations(TICKET, None, None, NonZeroU64::new(2))
+        .list_side_conversations()
+        .ticket_id(TICKET)
+        .per_page(2)
+        .send()
         .await
         .unwrap()
         .into_inner();
@@ -536,7 +692,10 @@ async fn lists_page_with_links_on_the_fakes_own_address() {
     );
     assert_eq!(first.previous_page, None);
     let listed: Vec<String> = agent
-        .side_conversations(TICKET, NonZeroU64::new(2))
+        .list_side_conversations()
+        .ticket_id(TICKET)
+        .per_page(2)
+        .stream()
         .map_ok(|s| s.id.unwrap())
         .try_collect()
         .await
@@ -555,21 +714,33 @@ async fn the_export_resumes_from_a_checkpoint_without_loss_or_repeats() {
     })
     .await;
     // Ten events, two a second over five seconds, so pages end mid-history.
-    let events: Vec<Value> = (0..10)
-        .map(|n| json!({"created_at": format!("2022-01-01T00:00:0{}Z", n / 2), "message": {"body": format!("m{n}"), "to": [{"email": "old@example.com"}]}}))
-        .collect();
-    let import: ImportSideConversationRequest =
-        body(json!({"side_conversation": {"subject": "history"}, "events": events}));
+    let event = |n: u32| {
+        SideConversationEventImport::new(
+            MessageRequest::email(EmailParticipant::address("old@example.com"))
+                .body(format!("m{n}")),
+        )
+        .created_at(at(&format!("2022-01-01T00:00:0{}Z", n / 2)))
+    };
+    let import = ImportSideConversationRequest::new(
+        SideConversationImport::new().subject("history"),
+        event(0),
+    )
+    .events((1..10).map(event));
     account
         .agent
-        .import_side_conversation(TICKET, &import)
+        .import_side_conversation()
+        .ticket_id(TICKET)
+        .body(import.clone())
+        .send()
         .await
         .unwrap();
 
     let mut pages = Box::pin(
         account
             .admin
-            .export_events(ExportCheckpoint::from_start_time(0)),
+            .export_events()
+            .checkpoint(ExportCheckpoint::from_start_time(0))
+            .stream(),
     );
     let first = pages.try_next().await.unwrap().unwrap();
     drop(pages);
@@ -578,7 +749,9 @@ async fn the_export_resumes_from_a_checkpoint_without_loss_or_repeats() {
     // A reader that stopped after one page resumes from its checkpoint.
     let rest: Vec<_> = account
         .admin
-        .export_events(first.checkpoint.clone())
+        .export_events()
+        .checkpoint(first.checkpoint.clone())
+        .stream()
         .try_collect()
         .await
         .unwrap();
@@ -612,7 +785,10 @@ async fn a_hundred_concurrent_creates_make_a_hundred_side_conversations() {
     }
     assert_eq!(created.len(), 100, "distinct ids");
     let listed: Vec<String> = agent
-        .side_conversations(TICKET, NonZeroU64::new(100))
+        .list_side_conversations()
+        .ticket_id(TICKET)
+        .per_page(100)
+        .stream()
         .map_ok(|s| s.id.unwrap())
         .try_collect()
         .await
@@ -625,7 +801,9 @@ async fn a_hundred_concurrent_creates_make_a_hundred_side_conversations() {
     );
     let pages: Vec<_> = account
         .admin
-        .export_events(ExportCheckpoint::from_start_time(0))
+        .export_events()
+        .checkpoint(ExportCheckpoint::from_start_time(0))
+        .stream()
         .try_collect()
         .await
         .unwrap();

@@ -48,7 +48,7 @@ async fn the_faults_fire() {
     );
     let mut statuses = Vec::new();
     for _ in 0..40 {
-        let status = match bare.show_attachment(498_483).await {
+        let status = match bare.show_attachment().attachment_id(498_483).send().await {
             Ok(response) => response.status().as_u16(),
             Err(error) => zendesk_client::Error::from(error)
                 .status()
@@ -61,8 +61,13 @@ async fn the_faults_fire() {
         count(200) > 0 && count(503) > 0 && count(429) > 0,
         "{statuses:?}"
     );
-    let rate_limited =
-        zendesk_client::Error::from(bare.show_attachment(498_483).await.unwrap_err());
+    let rate_limited = zendesk_client::Error::from(
+        bare.show_attachment()
+            .attachment_id(498_483)
+            .send()
+            .await
+            .unwrap_err(),
+    );
     assert!(rate_limited.is_rate_limited(), "{rate_limited}");
     assert_eq!(rate_limited.retry_after(), Some(Duration::from_secs(1)));
     assert_eq!(

@@ -29,6 +29,11 @@ pub struct Attachment {
     ///Whether the file is shown inline in its comment rather than listed as an attachment.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inline: ::std::option::Option<bool>,
+    ///Whether an admin allowed the file to be downloaded although the malware scan flagged it.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub malware_access_override: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub malware_scan_result: ::std::option::Option<crate::MalwareScanResult>,
     ///The download URL on the account's mapped host name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mapped_content_url: ::std::option::Option<::std::string::String>,
@@ -112,9 +117,9 @@ impl ChildTicketMessageRequest {
 pub struct ChildTicketParticipant {
     ///The id of the agent, a member of the group, the child ticket is assigned to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub support_agent_id: ::std::option::Option<::std::num::NonZeroU64>,
+    pub support_agent_id: ::std::option::Option<i64>,
     ///The id of the support group the child ticket is assigned to.
-    pub support_group_id: ::std::num::NonZeroU64,
+    pub support_group_id: i64,
 }
 impl ChildTicketParticipant {
     pub fn builder() -> builder::ChildTicketParticipant {
@@ -252,7 +257,7 @@ impl ::std::convert::From<EmailAddressParticipant> for EmailParticipant {
 #[serde(deny_unknown_fields)]
 pub struct EmailUserParticipant {
     ///The user's id.
-    pub user_id: ::std::num::NonZeroU64,
+    pub user_id: i64,
 }
 impl EmailUserParticipant {
     pub fn builder() -> builder::EmailUserParticipant {
@@ -642,9 +647,8 @@ pub struct SideConversation {
     ///A plain text preview of the latest message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub preview_text: ::std::option::Option<::std::string::String>,
-    ///The state, `open` or `closed` (a string, so a state added later still reads).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<::std::string::String>,
+    pub state: ::std::option::Option<crate::ReportedSideConversationState>,
     ///When the state last changed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state_updated_at: ::std::option::Option<crate::Timestamp>,
@@ -752,17 +756,15 @@ pub struct SideConversationEvent {
     ///The id of the side conversation's ticket.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ticket_id: ::std::option::Option<i64>,
-    ///The kind of event, such as `create`, `reply` or `update`.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    pub type_: ::std::option::Option<::std::string::String>,
+    pub type_: ::std::option::Option<crate::SideConversationEventType>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updates: ::std::option::Option<SideConversationUpdates>,
     ///The event's API URL.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
-    ///The channel the event came through, such as `api` or `support`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub via: ::std::option::Option<::std::string::String>,
+    pub via: ::std::option::Option<crate::Via>,
 }
 impl SideConversationEvent {
     pub fn builder() -> builder::SideConversationEvent {
@@ -989,9 +991,8 @@ pub struct SideConversationMessage {
     ///The recipients.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<::std::vec::Vec<Participant>>,
-    ///The channel the message came through (documented only in examples of the events page).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub via: ::std::option::Option<::std::string::String>,
+    pub via: ::std::option::Option<crate::Via>,
 }
 impl SideConversationMessage {
     pub fn builder() -> builder::SideConversationMessage {
@@ -1204,9 +1205,8 @@ impl SideConversationUpdate {
     schemars::JsonSchema
 )]
 pub struct SideConversationUpdates {
-    ///The new state, `open` or `closed`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<::std::string::String>,
+    pub state: ::std::option::Option<crate::ReportedSideConversationState>,
     ///The new subject.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
@@ -1358,6 +1358,14 @@ pub mod builder {
             ::std::option::Option<bool>,
             ::std::string::String,
         >,
+        malware_access_override: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+        malware_scan_result: ::std::result::Result<
+            ::std::option::Option<crate::MalwareScanResult>,
+            ::std::string::String,
+        >,
         mapped_content_url: ::std::result::Result<
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
@@ -1381,6 +1389,8 @@ pub mod builder {
                 file_name: Ok(Default::default()),
                 id: Ok(Default::default()),
                 inline: Ok(Default::default()),
+                malware_access_override: Ok(Default::default()),
+                malware_scan_result: Ok(Default::default()),
                 mapped_content_url: Ok(Default::default()),
                 size: Ok(Default::default()),
                 thumbnails: Ok(Default::default()),
@@ -1457,6 +1467,34 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for inline: {e}"));
             self
         }
+        pub fn malware_access_override<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.malware_access_override = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for malware_access_override: {e}"
+                    )
+                });
+            self
+        }
+        pub fn malware_scan_result<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<crate::MalwareScanResult>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.malware_scan_result = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for malware_scan_result: {e}"
+                    )
+                });
+            self
+        }
         pub fn mapped_content_url<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1518,6 +1556,8 @@ pub mod builder {
                 file_name: value.file_name?,
                 id: value.id?,
                 inline: value.inline?,
+                malware_access_override: value.malware_access_override?,
+                malware_scan_result: value.malware_scan_result?,
                 mapped_content_url: value.mapped_content_url?,
                 size: value.size?,
                 thumbnails: value.thumbnails?,
@@ -1534,6 +1574,8 @@ pub mod builder {
                 file_name: Ok(value.file_name),
                 id: Ok(value.id),
                 inline: Ok(value.inline),
+                malware_access_override: Ok(value.malware_access_override),
+                malware_scan_result: Ok(value.malware_scan_result),
                 mapped_content_url: Ok(value.mapped_content_url),
                 size: Ok(value.size),
                 thumbnails: Ok(value.thumbnails),
@@ -1743,13 +1785,10 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct ChildTicketParticipant {
         support_agent_id: ::std::result::Result<
-            ::std::option::Option<::std::num::NonZeroU64>,
+            ::std::option::Option<i64>,
             ::std::string::String,
         >,
-        support_group_id: ::std::result::Result<
-            ::std::num::NonZeroU64,
-            ::std::string::String,
-        >,
+        support_group_id: ::std::result::Result<i64, ::std::string::String>,
     }
     impl ::std::default::Default for ChildTicketParticipant {
         fn default() -> Self {
@@ -1764,7 +1803,7 @@ pub mod builder {
     impl ChildTicketParticipant {
         pub fn support_agent_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
             T::Error: ::std::fmt::Display,
         {
             self.support_agent_id = value
@@ -1776,7 +1815,7 @@ pub mod builder {
         }
         pub fn support_group_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.support_group_id = value
@@ -2122,7 +2161,7 @@ pub mod builder {
     }
     #[derive(Clone, Debug)]
     pub struct EmailUserParticipant {
-        user_id: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
+        user_id: ::std::result::Result<i64, ::std::string::String>,
     }
     impl ::std::default::Default for EmailUserParticipant {
         fn default() -> Self {
@@ -2134,7 +2173,7 @@ pub mod builder {
     impl EmailUserParticipant {
         pub fn user_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::num::NonZeroU64>,
+            T: ::std::convert::TryInto<i64>,
             T::Error: ::std::fmt::Display,
         {
             self.user_id = value
@@ -2866,7 +2905,7 @@ pub mod builder {
             ::std::string::String,
         >,
         state: ::std::result::Result<
-            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::ReportedSideConversationState>,
             ::std::string::String,
         >,
         state_updated_at: ::std::result::Result<
@@ -2983,7 +3022,9 @@ pub mod builder {
         }
         pub fn state<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<crate::ReportedSideConversationState>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.state = value
@@ -3328,7 +3369,7 @@ pub mod builder {
             ::std::string::String,
         >,
         type_: ::std::result::Result<
-            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::SideConversationEventType>,
             ::std::string::String,
         >,
         updates: ::std::result::Result<
@@ -3340,7 +3381,7 @@ pub mod builder {
             ::std::string::String,
         >,
         via: ::std::result::Result<
-            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::Via>,
             ::std::string::String,
         >,
     }
@@ -3435,7 +3476,9 @@ pub mod builder {
         }
         pub fn type_<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<crate::SideConversationEventType>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.type_ = value
@@ -3469,7 +3512,7 @@ pub mod builder {
         }
         pub fn via<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::option::Option<crate::Via>>,
             T::Error: ::std::fmt::Display,
         {
             self.via = value
@@ -4056,7 +4099,7 @@ pub mod builder {
             ::std::string::String,
         >,
         via: ::std::result::Result<
-            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::Via>,
             ::std::string::String,
         >,
     }
@@ -4174,7 +4217,7 @@ pub mod builder {
         }
         pub fn via<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<::std::option::Option<crate::Via>>,
             T::Error: ::std::fmt::Display,
         {
             self.via = value
@@ -4515,7 +4558,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct SideConversationUpdates {
         state: ::std::result::Result<
-            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::ReportedSideConversationState>,
             ::std::string::String,
         >,
         subject: ::std::result::Result<
@@ -4534,7 +4577,9 @@ pub mod builder {
     impl SideConversationUpdates {
         pub fn state<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<crate::ReportedSideConversationState>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.state = value
@@ -5020,236 +5065,314 @@ pub mod error {
 pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
     crate::schema_registry::SchemaType {
         name: "Attachment",
-        round_trip: crate::schema_registry::round_trip::<Attachment>,
-        json_schema: crate::schema_registry::json_schema::<Attachment>,
+        round_trip: crate::schema_registry::round_trip::<crate::Attachment>,
+        json_schema: crate::schema_registry::json_schema::<crate::Attachment>,
     },
     crate::schema_registry::SchemaType {
         name: "AttachmentResponse",
-        round_trip: crate::schema_registry::round_trip::<AttachmentResponse>,
-        json_schema: crate::schema_registry::json_schema::<AttachmentResponse>,
+        round_trip: crate::schema_registry::round_trip::<crate::AttachmentResponse>,
+        json_schema: crate::schema_registry::json_schema::<crate::AttachmentResponse>,
     },
     crate::schema_registry::SchemaType {
         name: "ChildTicketMessageRequest",
-        round_trip: crate::schema_registry::round_trip::<ChildTicketMessageRequest>,
-        json_schema: crate::schema_registry::json_schema::<ChildTicketMessageRequest>,
+        round_trip: crate::schema_registry::round_trip::<
+            crate::ChildTicketMessageRequest,
+        >,
+        json_schema: crate::schema_registry::json_schema::<
+            crate::ChildTicketMessageRequest,
+        >,
     },
     crate::schema_registry::SchemaType {
         name: "ChildTicketParticipant",
-        round_trip: crate::schema_registry::round_trip::<ChildTicketParticipant>,
-        json_schema: crate::schema_registry::json_schema::<ChildTicketParticipant>,
+        round_trip: crate::schema_registry::round_trip::<crate::ChildTicketParticipant>,
+        json_schema: crate::schema_registry::json_schema::<crate::ChildTicketParticipant>,
     },
     crate::schema_registry::SchemaType {
         name: "CreateSideConversationAttachmentRequest",
         round_trip: crate::schema_registry::round_trip::<
-            CreateSideConversationAttachmentRequest,
+            crate::CreateSideConversationAttachmentRequest,
         >,
         json_schema: crate::schema_registry::json_schema::<
-            CreateSideConversationAttachmentRequest,
+            crate::CreateSideConversationAttachmentRequest,
         >,
     },
     crate::schema_registry::SchemaType {
         name: "CreateSideConversationRequest",
-        round_trip: crate::schema_registry::round_trip::<CreateSideConversationRequest>,
-        json_schema: crate::schema_registry::json_schema::<CreateSideConversationRequest>,
+        round_trip: crate::schema_registry::round_trip::<
+            crate::CreateSideConversationRequest,
+        >,
+        json_schema: crate::schema_registry::json_schema::<
+            crate::CreateSideConversationRequest,
+        >,
     },
     crate::schema_registry::SchemaType {
         name: "EmailAddressParticipant",
-        round_trip: crate::schema_registry::round_trip::<EmailAddressParticipant>,
-        json_schema: crate::schema_registry::json_schema::<EmailAddressParticipant>,
+        round_trip: crate::schema_registry::round_trip::<crate::EmailAddressParticipant>,
+        json_schema: crate::schema_registry::json_schema::<
+            crate::EmailAddressParticipant,
+        >,
     },
     crate::schema_registry::SchemaType {
         name: "EmailMessageRequest",
-        round_trip: crate::schema_registry::round_trip::<EmailMessageRequest>,
-        json_schema: crate::schema_registry::json_schema::<EmailMessageRequest>,
+        round_trip: crate::schema_registry::round_trip::<crate::EmailMessageRequest>,
+        json_schema: crate::schema_registry::json_schema::<crate::EmailMessageRequest>,
     },
     crate::schema_registry::SchemaType {
         name: "EmailParticipant",
-        round_trip: crate::schema_registry::round_trip::<EmailParticipant>,
-        json_schema: crate::schema_registry::json_schema::<EmailParticipant>,
+        round_trip: crate::schema_registry::round_trip::<crate::EmailParticipant>,
+        json_schema: crate::schema_registry::json_schema::<crate::EmailParticipant>,
     },
     crate::schema_registry::SchemaType {
         name: "EmailUserParticipant",
-        round_trip: crate::schema_registry::round_trip::<EmailUserParticipant>,
-        json_schema: crate::schema_registry::json_schema::<EmailUserParticipant>,
+        round_trip: crate::schema_registry::round_trip::<crate::EmailUserParticipant>,
+        json_schema: crate::schema_registry::json_schema::<crate::EmailUserParticipant>,
     },
     crate::schema_registry::SchemaType {
         name: "ErrorResponse",
-        round_trip: crate::schema_registry::round_trip::<ErrorResponse>,
-        json_schema: crate::schema_registry::json_schema::<ErrorResponse>,
+        round_trip: crate::schema_registry::round_trip::<crate::ErrorResponse>,
+        json_schema: crate::schema_registry::json_schema::<crate::ErrorResponse>,
     },
     crate::schema_registry::SchemaType {
         name: "ErrorTitleAndMessage",
-        round_trip: crate::schema_registry::round_trip::<ErrorTitleAndMessage>,
-        json_schema: crate::schema_registry::json_schema::<ErrorTitleAndMessage>,
+        round_trip: crate::schema_registry::round_trip::<crate::ErrorTitleAndMessage>,
+        json_schema: crate::schema_registry::json_schema::<crate::ErrorTitleAndMessage>,
     },
     crate::schema_registry::SchemaType {
         name: "ExternalIds",
-        round_trip: crate::schema_registry::round_trip::<ExternalIds>,
-        json_schema: crate::schema_registry::json_schema::<ExternalIds>,
+        round_trip: crate::schema_registry::round_trip::<crate::ExternalIds>,
+        json_schema: crate::schema_registry::json_schema::<crate::ExternalIds>,
     },
     crate::schema_registry::SchemaType {
         name: "ImportSideConversationEventsRequest",
         round_trip: crate::schema_registry::round_trip::<
-            ImportSideConversationEventsRequest,
+            crate::ImportSideConversationEventsRequest,
         >,
         json_schema: crate::schema_registry::json_schema::<
-            ImportSideConversationEventsRequest,
+            crate::ImportSideConversationEventsRequest,
         >,
     },
     crate::schema_registry::SchemaType {
         name: "ImportSideConversationRequest",
-        round_trip: crate::schema_registry::round_trip::<ImportSideConversationRequest>,
-        json_schema: crate::schema_registry::json_schema::<ImportSideConversationRequest>,
+        round_trip: crate::schema_registry::round_trip::<
+            crate::ImportSideConversationRequest,
+        >,
+        json_schema: crate::schema_registry::json_schema::<
+            crate::ImportSideConversationRequest,
+        >,
+    },
+    crate::schema_registry::SchemaType {
+        name: "MalwareScanResult",
+        round_trip: crate::schema_registry::round_trip::<crate::MalwareScanResult>,
+        json_schema: crate::schema_registry::json_schema::<crate::MalwareScanResult>,
     },
     crate::schema_registry::SchemaType {
         name: "MessageRequest",
-        round_trip: crate::schema_registry::round_trip::<MessageRequest>,
-        json_schema: crate::schema_registry::json_schema::<MessageRequest>,
+        round_trip: crate::schema_registry::round_trip::<crate::MessageRequest>,
+        json_schema: crate::schema_registry::json_schema::<crate::MessageRequest>,
     },
     crate::schema_registry::SchemaType {
         name: "MsTeamsMessageRequest",
-        round_trip: crate::schema_registry::round_trip::<MsTeamsMessageRequest>,
-        json_schema: crate::schema_registry::json_schema::<MsTeamsMessageRequest>,
+        round_trip: crate::schema_registry::round_trip::<crate::MsTeamsMessageRequest>,
+        json_schema: crate::schema_registry::json_schema::<crate::MsTeamsMessageRequest>,
     },
     crate::schema_registry::SchemaType {
         name: "MsTeamsParticipant",
-        round_trip: crate::schema_registry::round_trip::<MsTeamsParticipant>,
-        json_schema: crate::schema_registry::json_schema::<MsTeamsParticipant>,
+        round_trip: crate::schema_registry::round_trip::<crate::MsTeamsParticipant>,
+        json_schema: crate::schema_registry::json_schema::<crate::MsTeamsParticipant>,
     },
     crate::schema_registry::SchemaType {
         name: "Participant",
-        round_trip: crate::schema_registry::round_trip::<Participant>,
-        json_schema: crate::schema_registry::json_schema::<Participant>,
+        round_trip: crate::schema_registry::round_trip::<crate::Participant>,
+        json_schema: crate::schema_registry::json_schema::<crate::Participant>,
     },
     crate::schema_registry::SchemaType {
         name: "ReplyToSideConversationRequest",
-        round_trip: crate::schema_registry::round_trip::<ReplyToSideConversationRequest>,
+        round_trip: crate::schema_registry::round_trip::<
+            crate::ReplyToSideConversationRequest,
+        >,
         json_schema: crate::schema_registry::json_schema::<
-            ReplyToSideConversationRequest,
+            crate::ReplyToSideConversationRequest,
+        >,
+    },
+    crate::schema_registry::SchemaType {
+        name: "ReportedSideConversationState",
+        round_trip: crate::schema_registry::round_trip::<
+            crate::ReportedSideConversationState,
+        >,
+        json_schema: crate::schema_registry::json_schema::<
+            crate::ReportedSideConversationState,
         >,
     },
     crate::schema_registry::SchemaType {
         name: "SideConversation",
-        round_trip: crate::schema_registry::round_trip::<SideConversation>,
-        json_schema: crate::schema_registry::json_schema::<SideConversation>,
+        round_trip: crate::schema_registry::round_trip::<crate::SideConversation>,
+        json_schema: crate::schema_registry::json_schema::<crate::SideConversation>,
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationAttachment",
-        round_trip: crate::schema_registry::round_trip::<SideConversationAttachment>,
-        json_schema: crate::schema_registry::json_schema::<SideConversationAttachment>,
+        round_trip: crate::schema_registry::round_trip::<
+            crate::SideConversationAttachment,
+        >,
+        json_schema: crate::schema_registry::json_schema::<
+            crate::SideConversationAttachment,
+        >,
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationChangeResponse",
-        round_trip: crate::schema_registry::round_trip::<SideConversationChangeResponse>,
+        round_trip: crate::schema_registry::round_trip::<
+            crate::SideConversationChangeResponse,
+        >,
         json_schema: crate::schema_registry::json_schema::<
-            SideConversationChangeResponse,
+            crate::SideConversationChangeResponse,
         >,
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationEvent",
-        round_trip: crate::schema_registry::round_trip::<SideConversationEvent>,
-        json_schema: crate::schema_registry::json_schema::<SideConversationEvent>,
+        round_trip: crate::schema_registry::round_trip::<crate::SideConversationEvent>,
+        json_schema: crate::schema_registry::json_schema::<crate::SideConversationEvent>,
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationEventExportResponse",
         round_trip: crate::schema_registry::round_trip::<
-            SideConversationEventExportResponse,
+            crate::SideConversationEventExportResponse,
         >,
         json_schema: crate::schema_registry::json_schema::<
-            SideConversationEventExportResponse,
+            crate::SideConversationEventExportResponse,
         >,
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationEventImport",
-        round_trip: crate::schema_registry::round_trip::<SideConversationEventImport>,
-        json_schema: crate::schema_registry::json_schema::<SideConversationEventImport>,
+        round_trip: crate::schema_registry::round_trip::<
+            crate::SideConversationEventImport,
+        >,
+        json_schema: crate::schema_registry::json_schema::<
+            crate::SideConversationEventImport,
+        >,
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationEventListResponse",
         round_trip: crate::schema_registry::round_trip::<
-            SideConversationEventListResponse,
+            crate::SideConversationEventListResponse,
         >,
         json_schema: crate::schema_registry::json_schema::<
-            SideConversationEventListResponse,
+            crate::SideConversationEventListResponse,
         >,
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationEventSideload",
-        round_trip: crate::schema_registry::round_trip::<SideConversationEventSideload>,
-        json_schema: crate::schema_registry::json_schema::<SideConversationEventSideload>,
+        round_trip: crate::schema_registry::round_trip::<
+            crate::SideConversationEventSideload,
+        >,
+        json_schema: crate::schema_registry::json_schema::<
+            crate::SideConversationEventSideload,
+        >,
+    },
+    crate::schema_registry::SchemaType {
+        name: "SideConversationEventType",
+        round_trip: crate::schema_registry::round_trip::<
+            crate::SideConversationEventType,
+        >,
+        json_schema: crate::schema_registry::json_schema::<
+            crate::SideConversationEventType,
+        >,
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationImport",
-        round_trip: crate::schema_registry::round_trip::<SideConversationImport>,
-        json_schema: crate::schema_registry::json_schema::<SideConversationImport>,
+        round_trip: crate::schema_registry::round_trip::<crate::SideConversationImport>,
+        json_schema: crate::schema_registry::json_schema::<crate::SideConversationImport>,
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationListResponse",
-        round_trip: crate::schema_registry::round_trip::<SideConversationListResponse>,
-        json_schema: crate::schema_registry::json_schema::<SideConversationListResponse>,
+        round_trip: crate::schema_registry::round_trip::<
+            crate::SideConversationListResponse,
+        >,
+        json_schema: crate::schema_registry::json_schema::<
+            crate::SideConversationListResponse,
+        >,
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationMessage",
-        round_trip: crate::schema_registry::round_trip::<SideConversationMessage>,
-        json_schema: crate::schema_registry::json_schema::<SideConversationMessage>,
+        round_trip: crate::schema_registry::round_trip::<crate::SideConversationMessage>,
+        json_schema: crate::schema_registry::json_schema::<
+            crate::SideConversationMessage,
+        >,
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationMessageAttachment",
         round_trip: crate::schema_registry::round_trip::<
-            SideConversationMessageAttachment,
+            crate::SideConversationMessageAttachment,
         >,
         json_schema: crate::schema_registry::json_schema::<
-            SideConversationMessageAttachment,
+            crate::SideConversationMessageAttachment,
         >,
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationResponse",
-        round_trip: crate::schema_registry::round_trip::<SideConversationResponse>,
-        json_schema: crate::schema_registry::json_schema::<SideConversationResponse>,
+        round_trip: crate::schema_registry::round_trip::<
+            crate::SideConversationResponse,
+        >,
+        json_schema: crate::schema_registry::json_schema::<
+            crate::SideConversationResponse,
+        >,
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationSideload",
-        round_trip: crate::schema_registry::round_trip::<SideConversationSideload>,
-        json_schema: crate::schema_registry::json_schema::<SideConversationSideload>,
+        round_trip: crate::schema_registry::round_trip::<
+            crate::SideConversationSideload,
+        >,
+        json_schema: crate::schema_registry::json_schema::<
+            crate::SideConversationSideload,
+        >,
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationState",
-        round_trip: crate::schema_registry::round_trip::<SideConversationState>,
-        json_schema: crate::schema_registry::json_schema::<SideConversationState>,
+        round_trip: crate::schema_registry::round_trip::<crate::SideConversationState>,
+        json_schema: crate::schema_registry::json_schema::<crate::SideConversationState>,
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationUpdate",
-        round_trip: crate::schema_registry::round_trip::<SideConversationUpdate>,
-        json_schema: crate::schema_registry::json_schema::<SideConversationUpdate>,
+        round_trip: crate::schema_registry::round_trip::<crate::SideConversationUpdate>,
+        json_schema: crate::schema_registry::json_schema::<crate::SideConversationUpdate>,
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationUpdates",
-        round_trip: crate::schema_registry::round_trip::<SideConversationUpdates>,
-        json_schema: crate::schema_registry::json_schema::<SideConversationUpdates>,
+        round_trip: crate::schema_registry::round_trip::<crate::SideConversationUpdates>,
+        json_schema: crate::schema_registry::json_schema::<
+            crate::SideConversationUpdates,
+        >,
     },
     crate::schema_registry::SchemaType {
         name: "SlackMessageRequest",
-        round_trip: crate::schema_registry::round_trip::<SlackMessageRequest>,
-        json_schema: crate::schema_registry::json_schema::<SlackMessageRequest>,
+        round_trip: crate::schema_registry::round_trip::<crate::SlackMessageRequest>,
+        json_schema: crate::schema_registry::json_schema::<crate::SlackMessageRequest>,
     },
     crate::schema_registry::SchemaType {
         name: "SlackParticipant",
-        round_trip: crate::schema_registry::round_trip::<SlackParticipant>,
-        json_schema: crate::schema_registry::json_schema::<SlackParticipant>,
+        round_trip: crate::schema_registry::round_trip::<crate::SlackParticipant>,
+        json_schema: crate::schema_registry::json_schema::<crate::SlackParticipant>,
     },
     crate::schema_registry::SchemaType {
         name: "UpdateSideConversationRequest",
-        round_trip: crate::schema_registry::round_trip::<UpdateSideConversationRequest>,
-        json_schema: crate::schema_registry::json_schema::<UpdateSideConversationRequest>,
+        round_trip: crate::schema_registry::round_trip::<
+            crate::UpdateSideConversationRequest,
+        >,
+        json_schema: crate::schema_registry::json_schema::<
+            crate::UpdateSideConversationRequest,
+        >,
     },
     crate::schema_registry::SchemaType {
         name: "Upload",
-        round_trip: crate::schema_registry::round_trip::<Upload>,
-        json_schema: crate::schema_registry::json_schema::<Upload>,
+        round_trip: crate::schema_registry::round_trip::<crate::Upload>,
+        json_schema: crate::schema_registry::json_schema::<crate::Upload>,
     },
     crate::schema_registry::SchemaType {
         name: "UploadResponse",
-        round_trip: crate::schema_registry::round_trip::<UploadResponse>,
-        json_schema: crate::schema_registry::json_schema::<UploadResponse>,
+        round_trip: crate::schema_registry::round_trip::<crate::UploadResponse>,
+        json_schema: crate::schema_registry::json_schema::<crate::UploadResponse>,
+    },
+    crate::schema_registry::SchemaType {
+        name: "Via",
+        round_trip: crate::schema_registry::round_trip::<crate::Via>,
+        json_schema: crate::schema_registry::json_schema::<crate::Via>,
     },
 ];

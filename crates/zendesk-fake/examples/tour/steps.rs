@@ -6,9 +6,10 @@ use std::collections::BTreeSet;
 
 use futures_util::TryStreamExt;
 use serde::Serialize;
-use serde_json::json;
 use zendesk_client::models::{
-    CreateSideConversationRequest, ImportSideConversationRequest, ReplyToSideConversationRequest,
+    CreateSideConversationRequest, EmailParticipant, ImportSideConversationRequest, MessageRequest,
+    ReplyToSideConversationRequest, SideConversationEventImport, SideConversationEventType,
+    SideConversationImport, SideConversationSideload, SideConversationState, Timestamp,
     UpdateSideConversationRequest,
 };
 use zendesk_client::{Client, ExportCheckpoint, FileToUpload};
@@ -70,10 +71,6 @@ fn checked<T: Serialize>(operation_id: &str, body: T) -> Result<T, TourError> {
     }
 }
 
-fn read<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, TourError> {
-    Ok(serde_json::from_value(value)?)
-}
-
 /// A 4x2 PNG (enough for the service to read its size).
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x04\0\0\0\x02\x08\x02\0\0\0";
 
@@ -92,7 +89,11 @@ pub async fn run(tour: &Tour<'_>, say: &mut dyn FnMut(String)) -> Result<Outcome
     }
 
     let log = b"2026-11-21 11:03:41 printer: fuser temperature 480C\n".to_vec();
-    let upload = tour.end_user.upload("crash.log", None, log, None).await?;
+    let upload = tour
+        .end_user
+        .upload(FileToUpload::new("crash.log", log))
+        .send()
+        .await?;
     let uploaded = upload.attachment.clone().unwrap_or_default();
     step(
         &mut outcome,
@@ -107,8 +108,11 @@ pub async fn run(tour: &Tour<'_>, say: &mut dyn FnMut(String)) -> Result<Outcome
 
     let image = tour
         .agent
-        .upload_side_conversation_attachment(FileToUpload::new("smoke.png", PNG))
-        .await?;
+        .create_side_conversation_attachment()
+        .file(FileToUpload::new("smoke.png", PNG))
+        .send()
+        .await?
+        .into_inner();
     let image_id = image.id.clone().unwrap_or_default();
     step(
         &mut outcome,
@@ -119,21 +123,23 @@ pub async fn run(tour: &Tour<'_>, say: &mut dyn FnMut(String)) -> Result<Outcome
         ),
     );
 
-    let create: CreateSideConversationRequest = checked(
+    let vendor = "printer.vendor@example.com";
+    let create = checked(
         "CreateSideConversation",
-        read(json!({
-            "message": {
-                "subject": "My printer is on fire!",
-                "body": "The smoke is very colorful.",
-                "to": [{"email": "printer.vendor@example.com", "name": "Printer Vendor"}],
-                "attachment_ids": [image_id],
-            },
-            "external_ids": {"crm": "case-42"},
-        }))?,
+        CreateSideConversationRequest::new(
+            MessageRequest::email(EmailParticipant::address(vendor).name("Printer Vendor"))
+                .subject("My printer is on fire!")
+                .body("The smoke is very colorful.")
+                .attachment_id(&image_id),
+        )
+        .external_id("crm", "case-42"),
     )?;
     let created = tour
         .agent
-        .create_side_conversation(ticket, &create)
+        .create_side_conversation()
+        .ticket_id(ticket)
+        .body(create)
+        .send()
         .await?
         .into_inner();
     let id = created.side_conversation.id.clone().unwrap_or_default();
@@ -147,13 +153,17 @@ pub async fn run(tour: &Tour<'_>, say: &mut dyn FnMut(String)) -> Result<Outcome
 
     let reply: ReplyToSideConversationRequest = checked(
         "ReplyToSideConversation",
-        read(json!({
-            "message": {"body": "Is the fuser meant to reach 480C?", "to": [{"email": "printer.vendor@example.com"}]},
-        }))?,
+        MessageRequest::email(EmailParticipant::address(vendor))
+            .body("Is the fuser meant to reach 480C?")
+            .into(),
     )?;
     let replied = tour
         .agent
-        .reply_to_side_conversation(ticket, &id, &reply)
+        .reply_to_side_conversation()
+        .ticket_id(ticket)
+        .side_conversation_id(&id)
+        .body(reply)
+        .send()
         .await?
         .into_inner();
     outcome
@@ -169,7 +179,10 @@ pub async fn run(tour: &Tour<'_>, say: &mut dyn FnMut(String)) -> Result<Outcome
 
     let pages: Vec<_> = tour
         .agent
-        .side_conversation_pages(ticket, true, None)
+        .list_side_conversations()
+        .ticket_id(ticket)
+        .include(SideConversationSideload::Events)
+        .pages()
         .try_collect()
         .await?;
     let listed: usize = pages.iter().map(|p| p.side_conversations.len()).sum();
@@ -179,22 +192,29 @@ pub async fn run(tour: &Tour<'_>, say: &mut dyn FnMut(String)) -> Result<Outcome
         .sum();
     step(&mut outcome, format!("listed {listed} side conversation(s) on ticket {ticket} with {sideloaded} sideloaded event(s)"));
 
-    let close: UpdateSideConversationRequest = checked(
+    let close = checked(
         "UpdateSideConversation",
-        read(json!({"side_conversation": {"state": "closed"}}))?,
+        UpdateSideConversationRequest::close(),
     )?;
     tour.agent
-        .update_side_conversation(ticket, &id, &close)
+        .update_side_conversation()
+        .ticket_id(ticket)
+        .side_conversation_id(&id)
+        .body(close)
+        .send()
         .await?;
     let events: Vec<_> = tour
         .agent
-        .side_conversation_events(ticket, &id, None)
+        .list_side_conversation_events()
+        .ticket_id(ticket)
+        .side_conversation_id(&id)
+        .stream()
         .try_collect()
         .await?;
     let update = events
         .iter()
         .rev()
-        .find(|e| e.type_.as_deref() == Some("update"));
+        .find(|e| e.type_ == Some(SideConversationEventType::Update));
     outcome
         .created_events
         .extend(update.and_then(|e| e.id.clone()));
@@ -204,31 +224,49 @@ pub async fn run(tour: &Tour<'_>, say: &mut dyn FnMut(String)) -> Result<Outcome
             "closed {id}; its events: {}",
             events
                 .iter()
-                .filter_map(|e| e.type_.clone())
+                .filter_map(|e| e.type_.as_ref().map(|t| t.as_str()))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
     );
 
-    let import: ImportSideConversationRequest = checked(
+    let (customer, recalls) = ("customer@example.com", "recalls@example.com");
+    let question = MessageRequest::email(EmailParticipant::address(recalls))
+        .from(EmailParticipant::address(customer))
+        .body("Is our model in the recall?");
+    let answer = MessageRequest::email(EmailParticipant::address(customer))
+        .from(EmailParticipant::address(recalls))
+        .body("Yes: we will send a new cartridge.");
+    let import = checked(
         "ImportSideConversation",
-        read(json!({
-            "side_conversation": {"subject": "Toner recall (from the old help desk)", "state": "closed", "external_ids": {"legacy": "T-1001"}},
-            "events": [
-                {"created_at": "2022-10-05T20:47:02.230Z", "message": {"body": "Is our model in the recall?", "to": [{"email": "recalls@example.com"}], "from": {"email": "customer@example.com"}}},
-                {"created_at": "2022-10-06T08:12:00Z", "message": {"body": "Yes: we will send a new cartridge.", "to": [{"email": "customer@example.com"}], "from": {"email": "recalls@example.com"}}},
-            ],
-        }))?,
+        ImportSideConversationRequest::new(
+            SideConversationImport::new()
+                .subject("Toner recall (from the old help desk)")
+                .state(SideConversationState::Closed)
+                .external_id("legacy", "T-1001"),
+            SideConversationEventImport::new(question)
+                .created_at("2022-10-05T20:47:02.230Z".parse::<Timestamp>()?),
+        )
+        .event(
+            SideConversationEventImport::new(answer)
+                .created_at("2022-10-06T08:12:00Z".parse::<Timestamp>()?),
+        ),
     )?;
     let imported = tour
         .agent
-        .import_side_conversation(ticket, &import)
+        .import_side_conversation()
+        .ticket_id(ticket)
+        .body(import)
+        .send()
         .await?
         .into_inner();
     let imported_id = imported.side_conversation.id.clone().unwrap_or_default();
     let history: Vec<_> = tour
         .agent
-        .side_conversation_events(ticket, &imported_id, None)
+        .list_side_conversation_events()
+        .ticket_id(ticket)
+        .side_conversation_id(&imported_id)
+        .stream()
         .try_collect()
         .await?;
     outcome
@@ -246,7 +284,9 @@ pub async fn run(tour: &Tour<'_>, say: &mut dyn FnMut(String)) -> Result<Outcome
 
     let shown = tour
         .agent
-        .show_attachment(uploaded.id.unwrap_or_default())
+        .show_attachment()
+        .attachment_id(uploaded.id.unwrap_or_default())
+        .send()
         .await?
         .into_inner();
     step(
@@ -263,7 +303,11 @@ pub async fn run(tour: &Tour<'_>, say: &mut dyn FnMut(String)) -> Result<Outcome
         Some((comment, attachment)) => {
             let redacted = tour
                 .agent
-                .redact_comment_attachment(ticket, comment, attachment)
+                .redact_comment_attachment()
+                .ticket_id(ticket)
+                .comment_id(comment)
+                .attachment_id(attachment)
+                .send()
                 .await?
                 .into_inner();
             step(&mut outcome, format!(
@@ -278,7 +322,11 @@ pub async fn run(tour: &Tour<'_>, say: &mut dyn FnMut(String)) -> Result<Outcome
         ),
     }
 
-    tour.end_user.delete_upload(&upload.token).await?;
+    tour.end_user
+        .delete_upload()
+        .token(&upload.token)
+        .send()
+        .await?;
     step(&mut outcome, format!("deleted upload {}", upload.token));
     Ok(outcome)
 }
@@ -291,7 +339,9 @@ async fn export(
     let from = tour.export_from.start_time;
     let pages: Vec<_> = tour
         .admin
-        .export_events(tour.export_from.clone())
+        .export_events()
+        .checkpoint(tour.export_from.clone())
+        .stream()
         .try_collect()
         .await?;
     outcome.exported_events = pages
@@ -312,7 +362,10 @@ async fn read_only(tour: &Tour<'_>, step: &mut dyn FnMut(String)) -> Result<(), 
     let ticket = tour.ticket_id;
     let pages: Vec<_> = tour
         .agent
-        .side_conversation_pages(ticket, true, None)
+        .list_side_conversations()
+        .ticket_id(ticket)
+        .include(SideConversationSideload::Events)
+        .pages()
         .try_collect()
         .await?;
     let listed: Vec<_> = pages
@@ -326,7 +379,10 @@ async fn read_only(tour: &Tour<'_>, step: &mut dyn FnMut(String)) -> Result<(), 
     if let Some(id) = listed.first().and_then(|s| s.id.clone()) {
         let events: Vec<_> = tour
             .agent
-            .side_conversation_events(ticket, &id, None)
+            .list_side_conversation_events()
+            .ticket_id(ticket)
+            .side_conversation_id(&id)
+            .stream()
             .try_collect()
             .await?;
         step(format!(
@@ -334,7 +390,12 @@ async fn read_only(tour: &Tour<'_>, step: &mut dyn FnMut(String)) -> Result<(), 
             events.len()
         ));
     }
-    let mut pages = Box::pin(tour.admin.export_events(tour.export_from.clone()));
+    let mut pages = Box::pin(
+        tour.admin
+            .export_events()
+            .checkpoint(tour.export_from.clone())
+            .stream(),
+    );
     match pages.try_next().await {
         Ok(Some(page)) => step(format!(
             "the export's first page from start_time {} holds {} event(s)",
