@@ -117,6 +117,15 @@ impl<'a> Schemas<'a> {
     }
 }
 
+/// A schema's `required` list, in the order the spec's author wrote it.
+fn required_properties(schema: &Value) -> Vec<&str> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
 fn ref_name(schema: &Value) -> Option<&str> {
     schema.get("$ref")?.as_str()?.strip_prefix(COMPONENT_PREFIX)
 }
@@ -192,11 +201,7 @@ fn object_constructors(
 ) -> Result<TokenStream, String> {
     let at = format!("/components/schemas/{name}");
     let ident = format_ident!("{}", name);
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
+    let required = required_properties(schema);
     let empty = Map::new();
     let properties = schema
         .get("properties")
@@ -365,11 +370,7 @@ fn wrapper_conversions(
     name: &str,
     schema: &Value,
 ) -> Result<TokenStream, String> {
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
+    let required = required_properties(schema);
     let [only] = required.as_slice() else {
         return Ok(quote!());
     };
@@ -431,11 +432,7 @@ fn variant_constructors(
             ));
         }
         let variant_schema = schemas.get(variant)?;
-        let required: Vec<&str> = variant_schema
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
+        let required = required_properties(variant_schema);
         let mut arguments = Vec::new();
         let mut names = Vec::new();
         for property in &required {
@@ -499,11 +496,7 @@ fn shortest(schemas: &Schemas, name: &str, depth: usize) -> Result<String, Strin
             .ok_or_else(|| format!("/components/schemas/{name}: an empty enum"))?;
         return Ok(format!("{name}::{}", first.to_upper_camel_case()));
     }
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
+    let required = required_properties(schema);
     let mut arguments = Vec::new();
     for property in &required {
         let property_schema = schema
