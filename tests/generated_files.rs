@@ -4,8 +4,6 @@
 
 mod support;
 
-use std::path::Path;
-
 use serde_json::Value;
 use zendesk_spec::{workspace_root, SPEC_PATH};
 
@@ -308,4 +306,11 @@ fn type_text(ty: &syn::Type) -> String {
         .replace("::std::num::", "")
         .replace("::std::string::", "")
         .replace("'a ", "")
+}
+
+#[test]
+fn generated_paths_name_every_generated_file() {
+    let files = xtask::generated_files(&workspace_root().join(SPEC_PATH)).unwrap();
+    let paths: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
+    assert_eq!(paths, xtask::GENERATED_PATHS);
 }

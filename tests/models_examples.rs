@@ -119,10 +119,7 @@ fn requests_built_in_rust_pass_the_spec() {
     let message = SlackMessageRequest::builder()
         .subject(Some("My printer is on fire!".to_string()))
         .body(Some("The smoke is very colorful.".to_string()))
-        .to(vec![SlackParticipant {
-            slack_workspace_id: "T123ABC".into(),
-            slack_channel_id: "C456DEF".into(),
-        }]);
+        .to(vec![SlackParticipant::new("T123ABC", "C456DEF")]);
     let request = CreateSideConversationRequest::builder()
         .message(MessageRequest::SlackMessageRequest(
             message.try_into().unwrap(),

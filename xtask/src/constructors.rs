@@ -1,5 +1,6 @@
 //! Typed construction of request bodies, generated from the spec's closed
-//! schemas (`additionalProperties: false`, the request side):
+//! schemas (`additionalProperties: false`, the request side), and of the
+//! response objects that have required properties (so no `Default`):
 //!
 //! - `Schema::new(required..)` on every closed object schema: one argument per
 //!   required property; a required list with `minItems: 1` takes its first
@@ -12,6 +13,10 @@
 //!   returning the variant's own type, which converts into the `oneOf` type;
 //! - `From` the single required property (and each of its `oneOf` variants)
 //!   for a body that only wraps it, so a message is a whole request body.
+//!
+//! A response object's `new` takes its required properties and leaves every
+//! other one unset; objects without required properties have `Default`.
+//! Either way, a property the spec adds later breaks no caller.
 //!
 //! Each `new` carries a doctest: the schema's shortest valid construction,
 //! checked against the spec by `zendesk-validate`.
@@ -56,6 +61,15 @@ impl<'a> Schemas<'a> {
     fn is_closed_object(&self, schema: &Value) -> bool {
         schema.get("type").and_then(Value::as_str) == Some("object")
             && schema.get("additionalProperties") == Some(&Value::Bool(false))
+    }
+
+    /// An object schema the service may extend (the response side) that has
+    /// required properties, so its type has no `Default`.
+    fn is_open_object_with_required(&self, schema: &Value) -> bool {
+        schema.get("type").and_then(Value::as_str) == Some("object")
+            && !self.is_closed_object(schema)
+            && schema.get("properties").is_some()
+            && !required_properties(schema).is_empty()
     }
 
     /// A `oneOf` whose every variant is a closed object schema: its variant
@@ -179,7 +193,7 @@ pub fn generate(component_schemas: &Map<String, Value>) -> Result<TokenStream, S
     };
     let mut items = Vec::new();
     for (name, schema) in component_schemas {
-        if schemas.is_closed_object(schema) {
+        if schemas.is_closed_object(schema) || schemas.is_open_object_with_required(schema) {
             items.push(object_constructors(&schemas, name, schema)?);
             items.push(wrapper_conversions(&schemas, name, schema)?);
         } else if let Some(variants) = schemas.closed_variants(schema) {
@@ -213,11 +227,22 @@ fn object_constructors(
     let mut fields = Vec::new();
     let mut setters = Vec::new();
     let mut argument_docs = vec![String::new(); required.len()];
+    let closed = schemas.is_closed_object(schema);
     for (property, property_schema) in properties {
-        let kind = schemas.kind(property_schema, &format!("{at}/properties/{property}"))?;
         let field = rust_field(property);
         let position = required.iter().position(|r| *r == property.as_str());
+        if position.is_none() && !closed {
+            // A response's optional property may have any type: unset.
+            fields.push(quote!(#field: ::std::default::Default::default()));
+            continue;
+        }
+        let kind = schemas.kind(property_schema, &format!("{at}/properties/{property}"))?;
         if let Some(position) = position {
+            if property_schema.get("nullable") == Some(&Value::Bool(true)) {
+                return Err(format!(
+                    "{at}/properties/{property}: no typed construction for a required nullable property"
+                ));
+            }
             let argument = format_ident!("{}", singular_argument(property, &kind));
             let (ty, store) = match &kind {
                 // The first item of a list that may not be empty.
@@ -232,11 +257,7 @@ fn object_constructors(
             argument_docs[position] =
                 format!("- `{argument}`: {}\n", describe(property_schema, &kind));
         } else {
-            let store = match &kind {
-                Kind::List(..) => quote!(::std::vec::Vec::new()),
-                _ => quote!(::std::option::Option::None),
-            };
-            fields.push(quote!(#field: #store));
+            fields.push(quote!(#field: ::std::default::Default::default()));
         }
         setters.extend(property_setters(property, &kind, position.is_some()));
     }
@@ -497,6 +518,9 @@ fn shortest(schemas: &Schemas, name: &str, depth: usize) -> Result<String, Strin
         return Ok(format!("{name}::{}", first.to_upper_camel_case()));
     }
     let required = required_properties(schema);
+    if required.is_empty() && !schemas.is_closed_object(schema) {
+        return Ok(format!("{name}::default()"));
+    }
     let mut arguments = Vec::new();
     for property in &required {
         let property_schema = schema
@@ -508,7 +532,19 @@ fn shortest(schemas: &Schemas, name: &str, depth: usize) -> Result<String, Strin
             }
             item => example_value(property, item)?,
         };
-        arguments.push(value);
+        // A list that may be empty is passed whole; one with `minItems: 1`
+        // by its first item.
+        let is_whole_list = property_schema.get("items").is_some()
+            && property_schema
+                .get("minItems")
+                .and_then(Value::as_u64)
+                .unwrap_or(0)
+                == 0;
+        arguments.push(if is_whole_list {
+            format!("[{value}]")
+        } else {
+            value
+        });
     }
     Ok(format!("{name}::new({})", arguments.join(", ")))
 }

@@ -15,6 +15,8 @@ pub mod models;
 pub mod open_enums;
 pub mod operations;
 pub mod rust_file;
+pub mod spec_diff;
+pub mod yaml_lines;
 
 use std::path::{Path, PathBuf};
 
@@ -34,6 +36,16 @@ pub const OPERATIONS_RS: &str = "crates/zendesk-validate/src/generated_operation
 pub const CLIENT_RS: &str = "crates/zendesk-client/src/generated.rs";
 pub const OPEN_ENUMS_RS: &str = "crates/zendesk-models/src/generated_open_enums.rs";
 pub const CONSTRUCTORS_RS: &str = "crates/zendesk-models/src/generated_constructors.rs";
+
+/// Every path `generated_files` writes, relative to the workspace root.
+pub const GENERATED_PATHS: &[&str] = &[
+    SCHEMA_BUNDLE_JSON,
+    OPERATIONS_RS,
+    MODELS_RS,
+    OPEN_ENUMS_RS,
+    CONSTRUCTORS_RS,
+    CLIENT_RS,
+];
 
 /// Every generated file, as the spec at `spec_path` makes them.
 pub fn generated_files(spec_path: &Path) -> Result<Vec<GeneratedFile>, String> {

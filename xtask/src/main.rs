@@ -9,13 +9,22 @@ use std::time::Instant;
 use zendesk_spec::operations::{BodySchema, Operation};
 use zendesk_spec::{workspace_root, SpecDocument, SPEC_PATH};
 
+mod spec_diff_command;
+
 const USAGE: &str = "usage: cargo xtask <task>
   operations        list every operation the spec defines, with its request and responses
   generate          write every generated file from spec/openapi.yaml
-  generate --check  write nothing; fail with a diff if a committed generated file is stale";
+  generate --check  write nothing; fail with a diff if a committed generated file is stale
+  diff BASE [--format human|json|github] [--working SPEC]
+                    the changes from BASE's spec (a git revision, or a path to a spec) to
+                    the working one, classified breaking, non-breaking or documentation;
+                    exit 0 without breaking changes, 1 with, 2 on a usage or I/O error";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("diff") {
+        return spec_diff_command::run(&args[1..]);
+    }
     let result = match args
         .iter()
         .map(String::as_str)

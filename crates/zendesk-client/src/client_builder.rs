@@ -22,19 +22,30 @@ pub const USER_AGENT: &str = concat!("zendesk-client/", env!("CARGO_PKG_VERSION"
 #[derive(Clone)]
 pub enum Credentials {
     /// An API token: `{email}/token` as user name, the token as password.
-    ApiToken { email: String, token: SecretString },
+    ApiToken {
+        /// The user's email address.
+        email: String,
+        /// The API token (Admin Center > Apps and integrations > APIs).
+        token: SecretString,
+    },
     /// An OAuth access token, sent as a bearer token.
-    OAuth { token: SecretString },
+    OAuth {
+        /// The access token.
+        token: SecretString,
+    },
     /// The user's email and password. Zendesk has deprecated password
     /// access to the API and accounts may turn it off: prefer an API token
     /// or OAuth.
     Password {
+        /// The user's email address.
         email: String,
+        /// The user's password.
         password: SecretString,
     },
 }
 
 impl Credentials {
+    /// API token credentials for the user with this email address.
     pub fn api_token(email: impl Into<String>, token: impl Into<String>) -> Self {
         Credentials::ApiToken {
             email: email.into(),
@@ -42,6 +53,7 @@ impl Credentials {
         }
     }
 
+    /// An OAuth access token.
     pub fn oauth(token: impl Into<String>) -> Self {
         Credentials::OAuth {
             token: SecretString::from(token.into()),
@@ -124,6 +136,8 @@ impl Default for ClientBuilder {
 }
 
 impl Client {
+    /// A builder: set the account (`subdomain` or `base_url`) and the
+    /// credentials, then `build`.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
@@ -143,6 +157,7 @@ impl ClientBuilder {
         self
     }
 
+    /// How the client signs in.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
@@ -210,6 +225,9 @@ impl ClientBuilder {
         Ok(builder.credentials(credentials))
     }
 
+    /// The client; an error when the account or the credentials are missing,
+    /// or the base URL is plain `http://` to a host other than loopback
+    /// without `allow_insecure_http(true)`.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = self.base_url.ok_or_else(|| {
             Error::new(ErrorKind::Configuration, "no subdomain or base URL given")

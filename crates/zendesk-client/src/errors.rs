@@ -85,6 +85,7 @@ impl Error {
         }))
     }
 
+    /// What went wrong, broadly: for `match`ing.
     pub fn kind(&self) -> ErrorKind {
         self.0.kind
     }
@@ -159,10 +160,12 @@ impl Error {
         }
     }
 
+    /// 429: the account's rate limit; `retry_after` says how long to wait.
     pub fn is_rate_limited(&self) -> bool {
         self.0.status == Some(StatusCode::TOO_MANY_REQUESTS)
     }
 
+    /// 404: no such record (or no such endpoint).
     pub fn is_not_found(&self) -> bool {
         self.0.status == Some(StatusCode::NOT_FOUND)
     }

@@ -28,6 +28,7 @@ pub struct ClientSettings {
 }
 
 impl ClientSettings {
+    /// The default settings: `RetryPolicy::default()`.
     pub fn new() -> Self {
         // Fails only when a provider is installed already, which is as good.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -36,6 +37,7 @@ impl ClientSettings {
         }
     }
 
+    /// The same settings with another retry policy.
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
         self

@@ -72,6 +72,8 @@
 //!   under one token ([`Client::upload_all`]), and the multipart side
 //!   conversation attachment ([`Client::create_side_conversation_attachment`]).
 
+#![warn(missing_docs)]
+
 mod client_builder;
 mod errors;
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused)]

@@ -171,7 +171,9 @@ fn path_and_query(url: &str) -> Result<String, Error> {
 /// resume from it without losing or repeating an event.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ExportCheckpoint {
+    /// The `start_time` (Unix seconds) of the next page to ask for.
     pub start_time: i64,
+    /// The ids of the events of second `start_time` already delivered.
     pub seen_event_ids: BTreeSet<String>,
 }
 

@@ -101,6 +101,7 @@ impl RetryPolicy {
 
 /// Waits between attempts.
 pub trait Sleeper: Send + Sync {
+    /// A future that ends after `duration`.
     fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>>;
 }
 

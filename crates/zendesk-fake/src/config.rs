@@ -10,8 +10,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
+    /// A customer: may upload files.
     EndUser,
+    /// May work with side conversations and attachments.
     Agent,
+    /// May do what agents may, and export events.
     Admin,
 }
 
@@ -31,9 +34,13 @@ impl Role {
 /// A user of the fake account and the credentials they sign in with.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct User {
+    /// The user id (what `user_id` participants name).
     pub id: i64,
+    /// The display name.
     pub name: String,
+    /// The email address, which API token sign-in names.
     pub email: String,
+    /// What the user may call.
     pub role: Role,
     /// Accepted as `{email}/token:{api_token}` basic authentication.
     #[serde(default)]
@@ -46,10 +53,12 @@ pub struct User {
 /// A ticket, so that side conversations have somewhere to live.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SeedTicket {
+    /// The ticket id.
     pub id: i64,
     /// A closed ticket's attachments cannot be redacted.
     #[serde(default)]
     pub closed: bool,
+    /// Its comments, with their attachments.
     #[serde(default)]
     pub comments: Vec<SeedComment>,
 }
@@ -57,23 +66,32 @@ pub struct SeedTicket {
 /// A ticket comment and its attachments (what redaction works on).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SeedComment {
+    /// The comment id.
     pub id: i64,
+    /// Its attachments.
     #[serde(default)]
     pub attachments: Vec<SeedAttachment>,
 }
 
+/// A ticket attachment (what `ShowAttachment` and redaction work on).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SeedAttachment {
+    /// The attachment id.
     pub id: i64,
+    /// The file name.
     pub file_name: String,
+    /// The media type.
     pub content_type: String,
+    /// The size in bytes.
     pub size: i64,
 }
 
 /// Everything the account starts with (the binary's `--seed FILE`, as JSON).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Seed {
+    /// Who may sign in.
     pub users: Vec<User>,
+    /// The tickets side conversations can be started on.
     pub tickets: Vec<SeedTicket>,
     /// Side conversation events to generate for ticket `tickets[0]`, spread
     /// over past seconds (for export load tests).
@@ -178,9 +196,12 @@ pub struct Faults {
     pub random_seed: u64,
 }
 
+/// 429s past a number of requests in a window of time.
 #[derive(Debug, Clone, Copy)]
 pub struct RateLimitFault {
+    /// Requests answered per window.
     pub requests: u32,
+    /// The window, which starts at the first request after the last one ended.
     pub window: Duration,
     /// The `Retry-After` of the 429, in seconds.
     pub retry_after: u64,
@@ -189,7 +210,9 @@ pub struct RateLimitFault {
 /// How a fake account behaves.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// Users and tickets at start.
     pub seed: Seed,
+    /// Errors and latency to inject (none by default).
     pub faults: Faults,
     /// Also check every response against the spec before sending it (a
     /// response that breaks it becomes a 500 naming the violation).

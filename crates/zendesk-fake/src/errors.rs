@@ -22,6 +22,19 @@ impl ApiError {
         }
     }
 
+    /// 404 for a call of an operation the spec defines but the fake has no
+    /// handler for yet (one added to the spec after this fake was built).
+    pub fn not_implemented(operation_id: &str) -> Self {
+        ApiError {
+            status: StatusCode::NOT_FOUND,
+            error: "RecordNotFound",
+            description: format!(
+                "{operation_id} is in the spec but not implemented by zendesk-fake"
+            ),
+            details: None,
+        }
+    }
+
     /// 422: well-formed, but the service refuses it.
     pub fn invalid(description: impl Into<String>, details: Value) -> Self {
         ApiError {

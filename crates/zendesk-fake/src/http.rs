@@ -77,7 +77,8 @@ pub fn router(config: Config, base_url: String) -> Router {
             "/api/v2/uploads/{token}",
             axum::routing::delete(delete_upload),
         )
-        .fallback(|| async { ApiError::not_found("endpoint", "at this path") })
+        .fallback(unhandled)
+        .method_not_allowed_fallback(unhandled)
         .with_state(app)
         .layer(axum::middleware::from_fn_with_state(faults, faults::inject))
 }
@@ -136,6 +137,24 @@ impl App {
             }
         }
         (status, axum::Json(body)).into_response()
+    }
+}
+
+/// What the fake answers a request no route handles: a 404 naming the
+/// operation when the spec defines one for it (so an operation added to the
+/// spec is answered before it has a handler), else a 404 for the path.
+async fn unhandled(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
+    unhandled_error(zendesk_validate::OPERATIONS, method.as_str(), uri.path())
+}
+
+fn unhandled_error(
+    operations: &[zendesk_validate::Operation],
+    method: &str,
+    path: &str,
+) -> ApiError {
+    match operations.iter().find(|o| o.matches(method, path)) {
+        Some(operation) => ApiError::not_implemented(operation.id),
+        None => ApiError::not_found("endpoint", format!("{method} {path}")),
     }
 }
 
@@ -514,4 +533,39 @@ async fn delete_upload(
         StatusCode::NO_CONTENT,
         |store, _| store.delete_upload(&token),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_operation_without_a_handler_is_answered_with_a_404_naming_it() {
+        let added = zendesk_validate::Operation {
+            id: "ShowSideConversationSummary",
+            method: "GET",
+            path: "/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}/summary",
+            allowed_for: &["agents"],
+            request: zendesk_validate::Body::Empty,
+            responses: &[],
+        };
+        let error = unhandled_error(
+            &[added],
+            "GET",
+            "/api/v2/tickets/12345/side_conversations/abc/summary",
+        );
+        assert_eq!(error.status, StatusCode::NOT_FOUND);
+        assert_eq!(error.error, "RecordNotFound");
+        assert_eq!(
+            error.description,
+            "ShowSideConversationSummary is in the spec but not implemented by zendesk-fake"
+        );
+
+        let elsewhere = unhandled_error(&[added], "GET", "/api/v2/nowhere");
+        assert_eq!(elsewhere.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            elsewhere.description,
+            "Not found: no endpoint GET /api/v2/nowhere"
+        );
+    }
 }

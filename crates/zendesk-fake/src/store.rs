@@ -356,6 +356,7 @@ impl Store {
                 width: file.width,
                 height: file.height,
                 inline: Some(false),
+                ..Default::default()
             });
         }
         let external_ids = request
@@ -380,6 +381,7 @@ impl Store {
             external_ids,
             attachments: Some(attachments),
             via: Some("api".into()),
+            ..Default::default()
         };
         Ok((message, kind))
     }
@@ -400,9 +402,8 @@ impl Store {
             actor: Some(Self::user_participant(actor)),
             created_at: Some(created_at),
             message: Some(message),
-            updates: None,
             via: Some("api".into()),
-            url: None,
+            ..Default::default()
         }
     }
 
@@ -454,12 +455,13 @@ impl Store {
         });
         let path = format!("/api/v2/tickets/{ticket_id}/side_conversations");
         let link = |page| self.page_link(&path, include_events.then_some("events"), page, per_page);
+        let side_conversations = listed.iter().map(|s| s.side_conversation.clone());
         Ok(SideConversationListResponse {
-            side_conversations: listed.iter().map(|s| s.side_conversation.clone()).collect(),
             events,
             count: Some(ids.len() as i64),
             next_page: window.next.map(link),
             previous_page: window.previous.map(link),
+            ..SideConversationListResponse::new(side_conversations)
         })
     }
 
@@ -473,9 +475,9 @@ impl Store {
         let side_conversation = stored.side_conversation.clone();
         let indices = stored.events.clone();
         Ok(SideConversationResponse {
-            side_conversation,
             events: include_events
                 .then(|| indices.iter().map(|&i| self.events[i].clone()).collect()),
+            ..SideConversationResponse::new(side_conversation)
         })
     }
 
@@ -497,14 +499,13 @@ impl Store {
             state: Some(state.into()),
             external_ids,
             participants: Some(Vec::new()),
-            preview_text: None,
             created_at: Some(created.clone()),
             updated_at: Some(created.clone()),
-            message_added_at: None,
             state_updated_at: Some(created),
             url: Some(self.url(&format!(
                 "/api/v2/tickets/{ticket_id}/side_conversations/{id}"
             ))),
+            ..Default::default()
         };
         self.side_conversations.insert(
             id.clone(),
@@ -560,9 +561,9 @@ impl Store {
         let stored = self.stored(ticket_id, id)?;
         Self::touch_with_message(&mut stored.side_conversation, &message, &at);
         Ok(SideConversationChangeResponse {
-            side_conversation: stored.side_conversation.clone(),
             event: Some(event),
             updates: Some(SideConversationUpdates::default()),
+            ..SideConversationChangeResponse::new(stored.side_conversation.clone())
         })
     }
 
@@ -600,17 +601,13 @@ impl Store {
                 type_: Some("update".into()),
                 actor: Some(Self::user_participant(actor)),
                 created_at: Some(at),
-                message: None,
                 updates: Some(updates),
                 via: Some("api".into()),
-                url: None,
+                ..Default::default()
             };
             self.record(id, event);
         }
-        Ok(SideConversationResponse {
-            side_conversation: snapshot,
-            events: None,
-        })
+        Ok(SideConversationResponse::new(snapshot))
     }
 
     pub fn reply(
@@ -742,15 +739,15 @@ impl Store {
                 per_page,
             )
         };
+        let events = indices[window.range.clone()]
+            .iter()
+            .map(|&i| self.events[i].clone());
         Ok(SideConversationEventListResponse {
-            events: indices[window.range.clone()]
-                .iter()
-                .map(|&i| self.events[i].clone())
-                .collect(),
             side_conversations: include_side_conversations.then(|| vec![side_conversation]),
             count: Some(indices.len() as i64),
             next_page: window.next.map(link),
             previous_page: window.previous.map(link),
+            ..SideConversationEventListResponse::new(events)
         })
     }
 
@@ -780,14 +777,15 @@ impl Store {
             newer.next();
         }
         let more = newer.peek().is_some();
+        let events = indices.iter().map(|&i| self.events[i].clone());
         SideConversationEventExportResponse {
-            events: indices.iter().map(|&i| self.events[i].clone()).collect(),
             count: Some(indices.len() as i64),
             end_time: Some(end_time),
             end_of_stream: Some(!more),
             next_page: Some(self.url(&format!(
                 "/api/v2/tickets/side_conversations/events?start_time={end_time}"
             ))),
+            ..SideConversationEventExportResponse::new(events)
         }
     }
 
@@ -863,6 +861,7 @@ impl Store {
             size: Some(bytes.len() as i64),
             width,
             height,
+            ..Default::default()
         }
     }
 
@@ -919,16 +918,15 @@ impl Store {
         let ids = self.uploads.entry(token.clone()).or_default();
         ids.push(id);
         let attachments = ids.iter().map(|id| self.attachments[id].clone()).collect();
-        Ok(UploadResponse {
-            upload: Upload {
-                token,
-                expires_at: Some(Timestamp::from(
-                    Utc::now() + chrono::Duration::days(UPLOAD_TOKEN_DAYS),
-                )),
-                attachment: Some(attachment),
-                attachments: Some(attachments),
-            },
-        })
+        let upload = Upload {
+            expires_at: Some(Timestamp::from(
+                Utc::now() + chrono::Duration::days(UPLOAD_TOKEN_DAYS),
+            )),
+            attachment: Some(attachment),
+            attachments: Some(attachments),
+            ..Upload::new(token)
+        };
+        Ok(UploadResponse::new(upload))
     }
 
     pub fn delete_upload(&mut self, token: &str) -> Result<(), ApiError> {

@@ -2,6 +2,35 @@
 
 #[allow(unused_imports)]
 use crate::*;
+impl AttachmentResponse {
+    /**A `AttachmentResponse` from its required properties; set the others with the chained methods.
+
+- `attachment`:
+*/
+    ///
+    /**The shortest valid `AttachmentResponse`:
+
+```
+use zendesk_models::*;
+
+let value = AttachmentResponse::new(Attachment::default());
+let json = serde_json::to_value(&value).unwrap();
+assert!(zendesk_validate::schema("AttachmentResponse").unwrap().is_valid(&json), "{json}");
+assert_eq!(serde_json::from_value::<AttachmentResponse>(json).unwrap(), value);
+```*/
+    #[allow(clippy::new_without_default)]
+    pub fn new(attachment: impl ::std::convert::Into<Attachment>) -> Self {
+        Self {
+            attachment: attachment.into(),
+        }
+    }
+}
+impl ::std::convert::From<Attachment> for AttachmentResponse {
+    ///A `AttachmentResponse` whose `attachment` is the given `Attachment`.
+    fn from(value: Attachment) -> Self {
+        Self::new(value)
+    }
+}
 impl ChildTicketMessageRequest {
     /**A `ChildTicketMessageRequest` from its required properties; set the others with the chained methods.
 
@@ -21,12 +50,12 @@ assert_eq!(serde_json::from_value::<ChildTicketMessageRequest>(json).unwrap(), v
     #[allow(clippy::new_without_default)]
     pub fn new(to: impl ::std::convert::Into<ChildTicketParticipant>) -> Self {
         Self {
-            attachment_ids: ::std::vec::Vec::new(),
-            body: ::std::option::Option::None,
-            external_ids: ::std::option::Option::None,
-            from: ::std::option::Option::None,
-            html_body: ::std::option::Option::None,
-            subject: ::std::option::Option::None,
+            attachment_ids: ::std::default::Default::default(),
+            body: ::std::default::Default::default(),
+            external_ids: ::std::default::Default::default(),
+            from: ::std::default::Default::default(),
+            html_body: ::std::default::Default::default(),
+            subject: ::std::default::Default::default(),
             to: ::std::vec![to.into()],
         }
     }
@@ -130,7 +159,7 @@ assert_eq!(serde_json::from_value::<ChildTicketParticipant>(json).unwrap(), valu
     #[allow(clippy::new_without_default)]
     pub fn new(support_group_id: i64) -> Self {
         Self {
-            support_agent_id: ::std::option::Option::None,
+            support_agent_id: ::std::default::Default::default(),
             support_group_id: support_group_id,
         }
     }
@@ -138,6 +167,27 @@ assert_eq!(serde_json::from_value::<ChildTicketParticipant>(json).unwrap(), valu
     pub fn support_agent_id(mut self, value: i64) -> Self {
         self.support_agent_id = ::std::option::Option::Some(value);
         self
+    }
+}
+impl CreateSideConversationAttachmentRequest {
+    /**A `CreateSideConversationAttachmentRequest` from its required properties; set the others with the chained methods.
+
+- `file`: The file, with its file name and content type in the part's headers.
+*/
+    ///
+    /**The shortest valid `CreateSideConversationAttachmentRequest`:
+
+```
+use zendesk_models::*;
+
+let value = CreateSideConversationAttachmentRequest::new("file");
+let json = serde_json::to_value(&value).unwrap();
+assert!(zendesk_validate::schema("CreateSideConversationAttachmentRequest").unwrap().is_valid(&json), "{json}");
+assert_eq!(serde_json::from_value::<CreateSideConversationAttachmentRequest>(json).unwrap(), value);
+```*/
+    #[allow(clippy::new_without_default)]
+    pub fn new(file: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { file: file.into() }
     }
 }
 impl CreateSideConversationRequest {
@@ -159,7 +209,7 @@ assert_eq!(serde_json::from_value::<CreateSideConversationRequest>(json).unwrap(
     #[allow(clippy::new_without_default)]
     pub fn new(message: impl ::std::convert::Into<MessageRequest>) -> Self {
         Self {
-            external_ids: ::std::option::Option::None,
+            external_ids: ::std::default::Default::default(),
             message: message.into(),
         }
     }
@@ -236,7 +286,7 @@ assert_eq!(serde_json::from_value::<EmailAddressParticipant>(json).unwrap(), val
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             email: email.into(),
-            name: ::std::option::Option::None,
+            name: ::std::default::Default::default(),
         }
     }
     ///Sets `name`.
@@ -267,12 +317,12 @@ assert_eq!(serde_json::from_value::<EmailMessageRequest>(json).unwrap(), value);
     #[allow(clippy::new_without_default)]
     pub fn new(to: impl ::std::convert::Into<EmailParticipant>) -> Self {
         Self {
-            attachment_ids: ::std::vec::Vec::new(),
-            body: ::std::option::Option::None,
-            external_ids: ::std::option::Option::None,
-            from: ::std::option::Option::None,
-            html_body: ::std::option::Option::None,
-            subject: ::std::option::Option::None,
+            attachment_ids: ::std::default::Default::default(),
+            body: ::std::default::Default::default(),
+            external_ids: ::std::default::Default::default(),
+            from: ::std::default::Default::default(),
+            html_body: ::std::default::Default::default(),
+            subject: ::std::default::Default::default(),
             to: ::std::vec![to.into()],
         }
     }
@@ -516,12 +566,12 @@ assert_eq!(serde_json::from_value::<MsTeamsMessageRequest>(json).unwrap(), value
     #[allow(clippy::new_without_default)]
     pub fn new(to: impl ::std::convert::Into<MsTeamsParticipant>) -> Self {
         Self {
-            attachment_ids: ::std::vec::Vec::new(),
-            body: ::std::option::Option::None,
-            external_ids: ::std::option::Option::None,
-            from: ::std::option::Option::None,
-            html_body: ::std::option::Option::None,
-            subject: ::std::option::Option::None,
+            attachment_ids: ::std::default::Default::default(),
+            body: ::std::default::Default::default(),
+            external_ids: ::std::default::Default::default(),
+            from: ::std::default::Default::default(),
+            html_body: ::std::default::Default::default(),
+            subject: ::std::default::Default::default(),
             to: ::std::vec![to.into()],
         }
     }
@@ -676,6 +726,86 @@ impl ::std::convert::From<MsTeamsMessageRequest> for ReplyToSideConversationRequ
         Self::new(value)
     }
 }
+impl SideConversationChangeResponse {
+    /**A `SideConversationChangeResponse` from its required properties; set the others with the chained methods.
+
+- `side_conversation`:
+*/
+    ///
+    /**The shortest valid `SideConversationChangeResponse`:
+
+```
+use zendesk_models::*;
+
+let value = SideConversationChangeResponse::new(SideConversation::default());
+let json = serde_json::to_value(&value).unwrap();
+assert!(zendesk_validate::schema("SideConversationChangeResponse").unwrap().is_valid(&json), "{json}");
+assert_eq!(serde_json::from_value::<SideConversationChangeResponse>(json).unwrap(), value);
+```*/
+    #[allow(clippy::new_without_default)]
+    pub fn new(side_conversation: impl ::std::convert::Into<SideConversation>) -> Self {
+        Self {
+            event: ::std::default::Default::default(),
+            side_conversation: side_conversation.into(),
+            updates: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::convert::From<SideConversation> for SideConversationChangeResponse {
+    ///A `SideConversationChangeResponse` whose `side_conversation` is the given `SideConversation`.
+    fn from(value: SideConversation) -> Self {
+        Self::new(value)
+    }
+}
+impl SideConversationEventExportResponse {
+    /**A `SideConversationEventExportResponse` from its required properties; set the others with the chained methods.
+
+- `events`:
+*/
+    ///
+    /**The shortest valid `SideConversationEventExportResponse`:
+
+```
+use zendesk_models::*;
+
+let value = SideConversationEventExportResponse::new([SideConversationEvent::default()]);
+let json = serde_json::to_value(&value).unwrap();
+assert!(zendesk_validate::schema("SideConversationEventExportResponse").unwrap().is_valid(&json), "{json}");
+assert_eq!(serde_json::from_value::<SideConversationEventExportResponse>(json).unwrap(), value);
+```*/
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        events: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<SideConversationEvent>,
+        >,
+    ) -> Self {
+        Self {
+            count: ::std::default::Default::default(),
+            end_of_stream: ::std::default::Default::default(),
+            end_time: ::std::default::Default::default(),
+            events: events.into_iter().map(::std::convert::Into::into).collect(),
+            next_page: ::std::default::Default::default(),
+        }
+    }
+    ///Adds one item to `events`.
+    pub fn event(
+        mut self,
+        item: impl ::std::convert::Into<SideConversationEvent>,
+    ) -> Self {
+        self.events.push(item.into());
+        self
+    }
+    ///Adds every item to `events`.
+    pub fn events(
+        mut self,
+        items: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<SideConversationEvent>,
+        >,
+    ) -> Self {
+        self.events.extend(items.into_iter().map(::std::convert::Into::into));
+        self
+    }
+}
 impl SideConversationEventImport {
     /**A `SideConversationEventImport` from its required properties; set the others with the chained methods.
 
@@ -695,7 +825,7 @@ assert_eq!(serde_json::from_value::<SideConversationEventImport>(json).unwrap(),
     #[allow(clippy::new_without_default)]
     pub fn new(message: impl ::std::convert::Into<MessageRequest>) -> Self {
         Self {
-            created_at: ::std::option::Option::None,
+            created_at: ::std::default::Default::default(),
             message: message.into(),
         }
     }
@@ -738,6 +868,55 @@ impl ::std::convert::From<MsTeamsMessageRequest> for SideConversationEventImport
         Self::new(value)
     }
 }
+impl SideConversationEventListResponse {
+    /**A `SideConversationEventListResponse` from its required properties; set the others with the chained methods.
+
+- `events`:
+*/
+    ///
+    /**The shortest valid `SideConversationEventListResponse`:
+
+```
+use zendesk_models::*;
+
+let value = SideConversationEventListResponse::new([SideConversationEvent::default()]);
+let json = serde_json::to_value(&value).unwrap();
+assert!(zendesk_validate::schema("SideConversationEventListResponse").unwrap().is_valid(&json), "{json}");
+assert_eq!(serde_json::from_value::<SideConversationEventListResponse>(json).unwrap(), value);
+```*/
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        events: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<SideConversationEvent>,
+        >,
+    ) -> Self {
+        Self {
+            count: ::std::default::Default::default(),
+            events: events.into_iter().map(::std::convert::Into::into).collect(),
+            next_page: ::std::default::Default::default(),
+            previous_page: ::std::default::Default::default(),
+            side_conversations: ::std::default::Default::default(),
+        }
+    }
+    ///Adds one item to `events`.
+    pub fn event(
+        mut self,
+        item: impl ::std::convert::Into<SideConversationEvent>,
+    ) -> Self {
+        self.events.push(item.into());
+        self
+    }
+    ///Adds every item to `events`.
+    pub fn events(
+        mut self,
+        items: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<SideConversationEvent>,
+        >,
+    ) -> Self {
+        self.events.extend(items.into_iter().map(::std::convert::Into::into));
+        self
+    }
+}
 impl SideConversationImport {
     ///A `SideConversationImport` with every optional property unset.
     ///
@@ -754,9 +933,9 @@ assert_eq!(serde_json::from_value::<SideConversationImport>(json).unwrap(), valu
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Self {
-            external_ids: ::std::option::Option::None,
-            state: ::std::option::Option::None,
-            subject: ::std::option::Option::None,
+            external_ids: ::std::default::Default::default(),
+            state: ::std::default::Default::default(),
+            subject: ::std::default::Default::default(),
         }
     }
     ///Sets one entry of `external_ids`.
@@ -798,6 +977,89 @@ assert_eq!(serde_json::from_value::<SideConversationImport>(json).unwrap(), valu
         self
     }
 }
+impl SideConversationListResponse {
+    /**A `SideConversationListResponse` from its required properties; set the others with the chained methods.
+
+- `side_conversations`:
+*/
+    ///
+    /**The shortest valid `SideConversationListResponse`:
+
+```
+use zendesk_models::*;
+
+let value = SideConversationListResponse::new([SideConversation::default()]);
+let json = serde_json::to_value(&value).unwrap();
+assert!(zendesk_validate::schema("SideConversationListResponse").unwrap().is_valid(&json), "{json}");
+assert_eq!(serde_json::from_value::<SideConversationListResponse>(json).unwrap(), value);
+```*/
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        side_conversations: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<SideConversation>,
+        >,
+    ) -> Self {
+        Self {
+            count: ::std::default::Default::default(),
+            events: ::std::default::Default::default(),
+            next_page: ::std::default::Default::default(),
+            previous_page: ::std::default::Default::default(),
+            side_conversations: side_conversations
+                .into_iter()
+                .map(::std::convert::Into::into)
+                .collect(),
+        }
+    }
+    ///Adds one item to `side_conversations`.
+    pub fn side_conversation(
+        mut self,
+        item: impl ::std::convert::Into<SideConversation>,
+    ) -> Self {
+        self.side_conversations.push(item.into());
+        self
+    }
+    ///Adds every item to `side_conversations`.
+    pub fn side_conversations(
+        mut self,
+        items: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<SideConversation>,
+        >,
+    ) -> Self {
+        self.side_conversations
+            .extend(items.into_iter().map(::std::convert::Into::into));
+        self
+    }
+}
+impl SideConversationResponse {
+    /**A `SideConversationResponse` from its required properties; set the others with the chained methods.
+
+- `side_conversation`:
+*/
+    ///
+    /**The shortest valid `SideConversationResponse`:
+
+```
+use zendesk_models::*;
+
+let value = SideConversationResponse::new(SideConversation::default());
+let json = serde_json::to_value(&value).unwrap();
+assert!(zendesk_validate::schema("SideConversationResponse").unwrap().is_valid(&json), "{json}");
+assert_eq!(serde_json::from_value::<SideConversationResponse>(json).unwrap(), value);
+```*/
+    #[allow(clippy::new_without_default)]
+    pub fn new(side_conversation: impl ::std::convert::Into<SideConversation>) -> Self {
+        Self {
+            events: ::std::default::Default::default(),
+            side_conversation: side_conversation.into(),
+        }
+    }
+}
+impl ::std::convert::From<SideConversation> for SideConversationResponse {
+    ///A `SideConversationResponse` whose `side_conversation` is the given `SideConversation`.
+    fn from(value: SideConversation) -> Self {
+        Self::new(value)
+    }
+}
 impl SideConversationUpdate {
     ///A `SideConversationUpdate` with every optional property unset.
     ///
@@ -814,8 +1076,8 @@ assert_eq!(serde_json::from_value::<SideConversationUpdate>(json).unwrap(), valu
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Self {
-            state: ::std::option::Option::None,
-            subject: ::std::option::Option::None,
+            state: ::std::default::Default::default(),
+            subject: ::std::default::Default::default(),
         }
     }
     ///Sets `state`.
@@ -854,12 +1116,12 @@ assert_eq!(serde_json::from_value::<SlackMessageRequest>(json).unwrap(), value);
     #[allow(clippy::new_without_default)]
     pub fn new(to: impl ::std::convert::Into<SlackParticipant>) -> Self {
         Self {
-            attachment_ids: ::std::vec::Vec::new(),
-            body: ::std::option::Option::None,
-            external_ids: ::std::option::Option::None,
-            from: ::std::option::Option::None,
-            html_body: ::std::option::Option::None,
-            subject: ::std::option::Option::None,
+            attachment_ids: ::std::default::Default::default(),
+            body: ::std::default::Default::default(),
+            external_ids: ::std::default::Default::default(),
+            from: ::std::default::Default::default(),
+            html_body: ::std::default::Default::default(),
+            subject: ::std::default::Default::default(),
             to: ::std::vec![to.into()],
         }
     }
@@ -994,6 +1256,59 @@ assert_eq!(serde_json::from_value::<UpdateSideConversationRequest>(json).unwrap(
 impl ::std::convert::From<SideConversationUpdate> for UpdateSideConversationRequest {
     ///A `UpdateSideConversationRequest` whose `side_conversation` is the given `SideConversationUpdate`.
     fn from(value: SideConversationUpdate) -> Self {
+        Self::new(value)
+    }
+}
+impl Upload {
+    /**A `Upload` from its required properties; set the others with the chained methods.
+
+- `token`: The upload's token, to attach it to a comment or to add more files to it.
+*/
+    ///
+    /**The shortest valid `Upload`:
+
+```
+use zendesk_models::*;
+
+let value = Upload::new("token");
+let json = serde_json::to_value(&value).unwrap();
+assert!(zendesk_validate::schema("Upload").unwrap().is_valid(&json), "{json}");
+assert_eq!(serde_json::from_value::<Upload>(json).unwrap(), value);
+```*/
+    #[allow(clippy::new_without_default)]
+    pub fn new(token: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            attachment: ::std::default::Default::default(),
+            attachments: ::std::default::Default::default(),
+            expires_at: ::std::default::Default::default(),
+            token: token.into(),
+        }
+    }
+}
+impl UploadResponse {
+    /**A `UploadResponse` from its required properties; set the others with the chained methods.
+
+- `upload`:
+*/
+    ///
+    /**The shortest valid `UploadResponse`:
+
+```
+use zendesk_models::*;
+
+let value = UploadResponse::new(Upload::new("token"));
+let json = serde_json::to_value(&value).unwrap();
+assert!(zendesk_validate::schema("UploadResponse").unwrap().is_valid(&json), "{json}");
+assert_eq!(serde_json::from_value::<UploadResponse>(json).unwrap(), value);
+```*/
+    #[allow(clippy::new_without_default)]
+    pub fn new(upload: impl ::std::convert::Into<Upload>) -> Self {
+        Self { upload: upload.into() }
+    }
+}
+impl ::std::convert::From<Upload> for UploadResponse {
+    ///A `UploadResponse` whose `upload` is the given `Upload`.
+    fn from(value: Upload) -> Self {
         Self::new(value)
     }
 }

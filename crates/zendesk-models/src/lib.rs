@@ -33,6 +33,8 @@
 //! MessageRequest::email(EmailParticipant::user(1)).to(SlackParticipant::new("T1", "C1"));
 //! ```
 
+#![warn(missing_docs)]
+
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
 #[rustfmt::skip]
 mod generated;

@@ -23,6 +23,7 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The OpenAPI document, parsed once as JSON and once as `openapiv3` types.
 #[derive(Debug, Clone)]
 pub struct SpecDocument {
     path: PathBuf,
@@ -76,6 +77,7 @@ impl SpecDocument {
         })
     }
 
+    /// Where the document was read from.
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -6,6 +6,8 @@
 //!   Schema bundle; the generated models and the validator both use that
 //!   bundle.
 
+#![warn(missing_docs)]
+
 mod document;
 mod error;
 pub mod json_schema;

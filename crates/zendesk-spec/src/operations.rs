@@ -10,63 +10,88 @@ use serde_json::Value;
 
 use crate::error::SpecError;
 
+/// One operation of the document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
+    /// The operationId.
     pub id: String,
     /// Upper case, as on the wire: `GET`, `POST`, ...
     pub method: String,
+    /// The path template: `/api/v2/attachments/{attachment_id}`.
     pub path: String,
+    /// The tags: one per reference page.
     pub tags: Vec<String>,
+    /// One line: what the operation does.
     pub summary: String,
+    /// The longer description (CommonMark).
     pub description: String,
     /// Who may call the operation (`x-allowed-for`): `agents`, `admins`,
     /// `end-users`.
     pub allowed_for: Vec<String>,
+    /// The path item's parameters, then the operation's own.
     pub parameters: Vec<Parameter>,
+    /// The request body, if the operation takes one.
     pub request_body: Option<Body>,
+    /// Every documented response, in the document's order.
     pub responses: Vec<Response>,
 }
 
+/// A path, query, header or cookie parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parameter {
+    /// Its name on the wire.
     pub name: String,
     /// `path`, `query`, `header` or `cookie`.
     pub location: &'static str,
+    /// Whether every call must give it.
     pub required: bool,
     /// The parameter's OpenAPI Schema Object, as JSON.
     pub schema: Value,
 }
 
+/// A request body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
+    /// Whether every call must send one.
     pub required: bool,
+    /// Each media type it may be sent as.
     pub media: Vec<Media>,
 }
 
+/// A documented response.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     /// `200`, `429`, `4XX`, or `default`.
     pub status: String,
+    /// What the response means.
     pub description: String,
+    /// Each media type of its body; empty when it has none.
     pub media: Vec<Media>,
 }
 
 impl Response {
+    /// A 2xx status.
     pub fn is_success(&self) -> bool {
         self.status.starts_with('2')
     }
+    /// A 4xx or 5xx status (or range).
     pub fn is_error(&self) -> bool {
         self.status.starts_with('4') || self.status.starts_with('5')
     }
 }
 
+/// A body in one media type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Media {
+    /// `application/json`, `multipart/form-data`, ...
     pub media_type: String,
+    /// The body's schema.
     pub schema: BodySchema,
+    /// The documented examples of the body.
     pub examples: Vec<Example>,
 }
 
+/// A body's schema: named, or written in place.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BodySchema {
     /// A `$ref` to `#/components/schemas/{name}`.
@@ -75,9 +100,12 @@ pub enum BodySchema {
     Inline(Value),
 }
 
+/// A documented example of a body, kept in a file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Example {
+    /// The example's key in the document.
     pub name: String,
+    /// Where it comes from.
     pub summary: String,
     /// The `externalValue`: a file relative to the document's folder.
     pub file: String,
@@ -87,9 +115,11 @@ pub struct Example {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+/// Where a documented example breaks its schema.
 pub struct ExpectedViolation {
     /// JSON pointer into the example.
     pub pointer: String,
+    /// Why the example is kept as documented.
     pub reason: String,
 }
 

@@ -14,20 +14,28 @@ const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
 /// A violation with its place in the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Located {
+    /// 1-based line of the offending value.
     pub line: usize,
+    /// 1-based column of the offending value.
     pub column: usize,
+    /// What rule it breaks.
     pub violation: Violation,
 }
 
 /// What became of one payload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
+    /// Valid against its schema.
     Valid,
+    /// Each violation, located.
     Invalid(Vec<Located>),
     /// Not JSON (or not one payload): nothing was validated.
     Malformed {
+        /// 1-based line where parsing stopped.
         line: usize,
+        /// 1-based column where parsing stopped.
         column: usize,
+        /// What the parser said.
         message: String,
     },
 }
@@ -37,6 +45,7 @@ pub enum Verdict {
 pub struct Checked {
     /// The payload's first line in its source (1-based).
     pub line: usize,
+    /// Valid, invalid, or not JSON.
     pub verdict: Verdict,
     /// Things worth knowing that are not errors (a byte-order mark).
     pub notes: Vec<String>,

@@ -15,12 +15,18 @@ use std::fmt;
 /// What a payload must be valid as.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Target {
+    /// An instance of the named component schema.
     Schema(String),
+    /// The request body of an operation.
     Request {
+        /// The operationId.
         operation_id: String,
     },
+    /// A response body of an operation.
     Response {
+        /// The operationId.
         operation_id: String,
+        /// The response's status: `200`, `404`, ...
         status: String,
     },
 }
@@ -41,11 +47,13 @@ impl fmt::Display for Target {
 /// What a file name says about its payloads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamedPayload {
+    /// What the payloads must be valid as.
     pub target: Target,
     /// True when the name carries the label `invalid`.
     pub expect_invalid: bool,
 }
 
+/// The file extensions of payload files in a folder.
 pub const PAYLOAD_EXTENSIONS: [&str; 3] = ["json", "ndjson", "jsonl"];
 
 /// Reads what a file holds from its name. `is_operation` and `is_schema` say

@@ -51,11 +51,13 @@
 //! # Ok::<(), zendesk_validate::LookupError>(())
 //! ```
 
+#![warn(missing_docs)]
+
 mod check;
 mod explain;
 pub mod file_names;
 #[rustfmt::skip]
-#[allow(clippy::all)]
+#[allow(clippy::all, missing_docs)]
 mod generated_operations;
 mod operations;
 mod position;
@@ -65,7 +67,7 @@ pub use check::{
     check_document, check_lines, check_reader, Checked, Located, Verdict, DEFAULT_MAX_PAYLOAD_BYTES,
 };
 pub use generated_operations::OPERATIONS;
-pub use operations::{operation, Body, Operation, Response};
+pub use operations::{operation, operation_at, Body, Operation, Response};
 pub use position::{line_and_column, offset_of};
 pub use schemas::{
     bundle, for_target, request, response, schema, schema_names, LookupError, SchemaValidator,

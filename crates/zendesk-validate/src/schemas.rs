@@ -113,22 +113,42 @@ impl SchemaValidator {
 /// Why no validator could be found.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LookupError {
+    /// No component schema has this name.
     #[error("no schema named `{0}` (see `zendesk-validate --list`)")]
     UnknownSchema(String),
+    /// No operation has this operationId.
     #[error("no operation `{0}` (see `zendesk-validate --list`)")]
     UnknownOperation(String),
+    /// The operation takes no request body.
     #[error("{operation} has no request body")]
-    NoRequestBody { operation: String },
+    NoRequestBody {
+        /// The operationId.
+        operation: String,
+    },
+    /// The operation documents no response with this status.
     #[error("{operation} has no {status} response; it answers {known}")]
     UnknownStatus {
+        /// The operationId.
         operation: String,
+        /// The status asked for.
         status: String,
+        /// The statuses it documents, comma-separated.
         known: String,
     },
+    /// The body is a file or a form, not JSON.
     #[error("{what} is not JSON but {media_type}")]
-    NotJson { what: String, media_type: String },
+    NotJson {
+        /// The request or response.
+        what: String,
+        /// Its media type.
+        media_type: String,
+    },
+    /// The response has no body.
     #[error("{what} has no body")]
-    NoBody { what: String },
+    NoBody {
+        /// The response.
+        what: String,
+    },
 }
 
 /// The validator of the component schema `name`.

@@ -201,3 +201,26 @@ fn validators_are_compiled_once() {
     );
     assert_ne!(schema("Attachment").unwrap(), schema("Upload").unwrap());
 }
+
+#[test]
+fn a_request_finds_the_operation_it_calls() {
+    let at = |method: &str, path: &str| zendesk_validate::operation_at(method, path).map(|o| o.id);
+    assert_eq!(
+        at("get", "/api/v2/tickets/12345/side_conversations/8566a3b0"),
+        Some("ShowSideConversation")
+    );
+    assert_eq!(
+        at("POST", "/api/v2/tickets/12345/side_conversations/import"),
+        Some("ImportSideConversation")
+    );
+    assert_eq!(
+        at("DELETE", "/api/v2/uploads/6bk3gql82em5nmf"),
+        Some("DeleteUpload")
+    );
+    assert_eq!(at("DELETE", "/api/v2/uploads/"), None);
+    assert_eq!(at("PATCH", "/api/v2/uploads/6bk3gql82em5nmf"), None);
+    assert_eq!(
+        at("GET", "/api/v2/tickets/12345/side_conversations/x/y"),
+        None
+    );
+}

@@ -1,0 +1,299 @@
+//! Additive spec changes need no hand edit: each change below is applied to a
+//! scratch copy of the workspace's spec, every generated file is regenerated
+//! in the copy, and `cargo check --workspace --all-targets` must pass there.
+//!
+//! The copy lives under Cargo's test scratch folder and keeps its own target
+//! folder, so the dependencies are checked once and each evolution rebuilds
+//! only the workspace's crates.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{json, Map, Value};
+use zendesk_spec::{workspace_root, SPEC_PATH};
+
+/// An additive change a spec editor makes when Zendesk extends the API.
+struct Evolution {
+    name: &'static str,
+    apply: fn(&mut Value),
+    /// Text each regenerated file must now hold: (path, text).
+    yields: &'static [(&'static str, &'static str)],
+}
+
+const EVOLUTIONS: &[Evolution] = &[
+    Evolution {
+        name: "an optional nullable property on every response schema",
+        apply: add_property_to_response_schemas,
+        yields: &[(
+            xtask::MODELS_RS,
+            "pub sentiment_score: ::std::option::Option<f64>",
+        )],
+    },
+    Evolution {
+        name: "a new optional query parameter on a list operation",
+        apply: add_query_parameter,
+        yields: &[(xtask::CLIENT_RS, "pub fn sort_order<V>(mut self, value: V)")],
+    },
+    Evolution {
+        name: "a new value in every response enum",
+        apply: add_response_enum_values,
+        yields: &[(xtask::OPEN_ENUMS_RS, "AddedLater")],
+    },
+    Evolution {
+        name: "a new optional property on every request schema",
+        apply: add_property_to_request_schemas,
+        yields: &[(xtask::CONSTRUCTORS_RS, "pub fn priority(")],
+    },
+    Evolution {
+        name: "a new operation (a GET on a new path returning an existing schema)",
+        apply: add_operation,
+        yields: &[
+            (xtask::CLIENT_RS, "pub fn show_side_conversation_summary("),
+            (xtask::OPERATIONS_RS, "id: \"ShowSideConversationSummary\""),
+        ],
+    },
+];
+
+#[test]
+fn additive_spec_changes_regenerate_and_build_without_hand_edits() {
+    let root = workspace_root();
+    let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("evolution");
+    let copy = scratch.join("workspace");
+    let _ = std::fs::remove_dir_all(&copy);
+    copy_workspace(&root, &copy);
+    let original_spec = read_spec(&root.join(SPEC_PATH));
+
+    let mut failures = Vec::new();
+    for evolution in EVOLUTIONS {
+        let mut spec = original_spec.clone();
+        (evolution.apply)(&mut spec);
+        assert_ne!(spec, original_spec, "{}: changed nothing", evolution.name);
+        let spec_path = copy.join(SPEC_PATH);
+        let text = serde_norway::to_string(&spec).expect("the spec serializes as YAML");
+        std::fs::write(&spec_path, text).expect("the copy's spec is writable");
+
+        let files = xtask::generated_files(&spec_path)
+            .unwrap_or_else(|e| panic!("{}: generation failed: {e}", evolution.name));
+        for file in &files {
+            std::fs::write(copy.join(&file.path), &file.contents).expect("a generated file");
+        }
+        for (path, text) in evolution.yields {
+            let contents = std::fs::read_to_string(copy.join(path)).expect("a generated file");
+            assert!(
+                contents.contains(text),
+                "{}: {path} does not hold `{text}`",
+                evolution.name
+            );
+        }
+        let changed = changed_files(&root, &copy);
+        eprintln!("{}: regenerated {}", evolution.name, changed.join(", "));
+        let hand_written: Vec<&String> = changed
+            .iter()
+            .filter(|path| !path.as_str().eq(SPEC_PATH) && !is_generated(path))
+            .collect();
+        assert!(
+            hand_written.is_empty(),
+            "{}: changed files that are not generated: {hand_written:?}",
+            evolution.name
+        );
+
+        if let Err(output) = cargo_check(&copy, &scratch.join("target")) {
+            let failure = format!(
+                "{} needs a hand edit; `cargo check --workspace --all-targets` says:\n{output}",
+                evolution.name
+            );
+            eprintln!("{failure}");
+            failures.push(failure);
+        }
+        restore_generated_files(&root, &copy);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+fn read_spec(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).expect("the spec is readable");
+    serde_norway::from_str(&text).expect("the spec is YAML")
+}
+
+fn is_generated(path: &str) -> bool {
+    xtask::GENERATED_PATHS.contains(&path)
+}
+
+/// Copies the workspace's sources, without `target` or `.git`.
+fn copy_workspace(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("the copy's folder");
+    for entry in std::fs::read_dir(from).expect("a readable folder") {
+        let entry = entry.expect("a folder entry");
+        let name = entry.file_name();
+        if name == "target" || name == ".git" {
+            continue;
+        }
+        let kind = entry.file_type().expect("a file type");
+        if kind.is_dir() {
+            copy_workspace(&entry.path(), &to.join(&name));
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), to.join(&name)).expect("a copied file");
+        }
+    }
+}
+
+/// The spec and generated files that differ between the workspace and the copy.
+fn changed_files(root: &Path, copy: &Path) -> Vec<String> {
+    std::iter::once(SPEC_PATH)
+        .chain(xtask::GENERATED_PATHS.iter().copied())
+        .filter(|path| std::fs::read(root.join(path)).ok() != std::fs::read(copy.join(path)).ok())
+        .map(str::to_string)
+        .collect()
+}
+
+fn restore_generated_files(root: &Path, copy: &Path) {
+    for path in std::iter::once(SPEC_PATH).chain(xtask::GENERATED_PATHS.iter().copied()) {
+        std::fs::copy(root.join(path), copy.join(path)).expect("a restored file");
+    }
+}
+
+fn cargo_check(workspace: &Path, target: &Path) -> Result<(), String> {
+    let output = Command::new(env!("CARGO"))
+        .args([
+            "check",
+            "--workspace",
+            "--all-targets",
+            "--offline",
+            "--locked",
+            "--quiet",
+            "--message-format=short",
+        ])
+        .current_dir(workspace)
+        .env("CARGO_TARGET_DIR", target)
+        .output()
+        .expect("cargo runs");
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}
+
+// ---- the evolutions ----------------------------------------------------------
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+const RESPONSE_PREFIX: &str = "#/components/responses/";
+
+fn schemas(spec: &mut Value) -> &mut Map<String, Value> {
+    spec.pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+        .expect("components/schemas")
+}
+
+/// Every `$ref` below `value`.
+fn references<'a>(value: &'a Value, found: &mut Vec<&'a str>) {
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map {
+                match (key.as_str(), item) {
+                    ("$ref", Value::String(target)) => found.push(target),
+                    _ => references(item, found),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| references(item, found)),
+        _ => {}
+    }
+}
+
+/// The component schemas a response of any operation can hold, transitively.
+fn response_schema_names(spec: &Value) -> Vec<String> {
+    let mut pending = Vec::new();
+    for path_item in spec["paths"].as_object().expect("paths").values() {
+        for operation in path_item.as_object().expect("a path item").values() {
+            if let Some(responses) = operation.get("responses") {
+                references(responses, &mut pending);
+            }
+        }
+    }
+    let mut names: Vec<String> = Vec::new();
+    while let Some(reference) = pending.pop() {
+        let target = if let Some(name) = reference.strip_prefix(RESPONSE_PREFIX) {
+            &spec["components"]["responses"][name]
+        } else if let Some(name) = reference.strip_prefix(SCHEMA_PREFIX) {
+            if names.iter().any(|n| n == name) {
+                continue;
+            }
+            names.push(name.to_string());
+            &spec["components"]["schemas"][name]
+        } else {
+            continue;
+        };
+        references(target, &mut pending);
+    }
+    names.sort();
+    names
+}
+
+fn add_property_to_response_schemas(spec: &mut Value) {
+    let names = response_schema_names(spec);
+    for name in names {
+        let schema = &mut schemas(spec)[&name];
+        if schema.get("type") == Some(&json!("object")) && schema.get("properties").is_some() {
+            schema["properties"]["sentiment_score"] = json!({
+                "type": "number",
+                "nullable": true,
+                "description": "Added later by the service.",
+            });
+        }
+    }
+}
+
+fn add_query_parameter(spec: &mut Value) {
+    let parameters = spec["paths"]["/api/v2/tickets/{ticket_id}/side_conversations"]["get"]
+        ["parameters"]
+        .as_array_mut()
+        .expect("ListSideConversations has parameters");
+    parameters.push(json!({
+        "name": "sort_order",
+        "in": "query",
+        "required": false,
+        "description": "Added later by the service.",
+        "schema": {"type": "string", "enum": ["asc", "desc"]},
+    }));
+}
+
+fn add_response_enum_values(spec: &mut Value) {
+    let names = response_schema_names(spec);
+    let mut extended = 0;
+    for name in names {
+        let schema = &mut schemas(spec)[&name];
+        for key in ["enum", "x-extensible-enum"] {
+            if let Some(values) = schema.get_mut(key).and_then(Value::as_array_mut) {
+                values.push(json!("added_later"));
+                extended += 1;
+            }
+        }
+    }
+    assert!(extended > 0, "no response schema is an enum");
+}
+
+fn add_property_to_request_schemas(spec: &mut Value) {
+    for schema in schemas(spec).values_mut() {
+        if schema.get("additionalProperties") == Some(&json!(false)) {
+            schema["properties"]["priority"] = json!({
+                "type": "string",
+                "description": "Added later by the service.",
+            });
+        }
+    }
+}
+
+fn add_operation(spec: &mut Value) {
+    let show = spec["paths"]
+        .get("/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}")
+        .expect("the ShowSideConversation path");
+    let mut operation = show.get("get").expect("ShowSideConversation").clone();
+    operation["operationId"] = json!("ShowSideConversationSummary");
+    operation["summary"] = json!("Show a side conversation's summary");
+    operation["description"] = json!("Added later by the service.\n\nAllowed for: agents.");
+    let parameters = show["parameters"].clone();
+    spec["paths"]
+        ["/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}/summary"] =
+        json!({"parameters": parameters, "get": operation});
+}
