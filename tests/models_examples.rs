@@ -215,3 +215,23 @@ fn property_schema(schema: &Value, key: &str) -> Value {
         .cloned()
         .unwrap_or(json!({}))
 }
+
+#[test]
+fn a_message_attachment_id_reads_as_a_string_or_an_integer() {
+    use zendesk_models::{SideConversationMessageAttachment, SideConversationMessageAttachmentId};
+    let read = |body: serde_json::Value| {
+        serde_json::from_value::<SideConversationMessageAttachment>(body)
+            .unwrap()
+            .id
+    };
+    assert_eq!(
+        read(json!({"id": "4c4ab5b0-a3dd-11ec"})),
+        Some(SideConversationMessageAttachmentId::String(
+            "4c4ab5b0-a3dd-11ec".into()
+        ))
+    );
+    assert_eq!(
+        read(json!({"id": 9223372036854775807_i64})),
+        Some(SideConversationMessageAttachmentId::Int64(i64::MAX))
+    );
+}

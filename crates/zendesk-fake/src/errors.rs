@@ -10,6 +10,19 @@ pub struct ApiError {
     pub error: &'static str,
     pub description: String,
     pub details: Option<Value>,
+    pub form: ErrorForm,
+}
+
+/// The shapes of Zendesk's error body seen in recorded traffic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorForm {
+    /// `{"error": "RecordNotFound", "description": ".."}`: most errors.
+    CodeAndDescription,
+    /// `{"error": "Couldn't authenticate you"}`: a 401.
+    CodeOnly,
+    /// `{"error": {"title": "Forbidden", "message": ".."}}`: a 403 for a
+    /// role, and some 400s.
+    TitleAndMessage,
 }
 
 impl ApiError {
@@ -19,6 +32,7 @@ impl ApiError {
             error: "RecordNotFound",
             description: format!("Not found: no {what} {id}"),
             details: None,
+            form: ErrorForm::CodeAndDescription,
         }
     }
 
@@ -32,6 +46,7 @@ impl ApiError {
                 "{operation_id} is in the spec but not implemented by zendesk-fake"
             ),
             details: None,
+            form: ErrorForm::CodeAndDescription,
         }
     }
 
@@ -42,6 +57,7 @@ impl ApiError {
             error: "RecordInvalid",
             description: description.into(),
             details: Some(details).filter(|d| d.as_object().is_some_and(|o| !o.is_empty())),
+            form: ErrorForm::CodeAndDescription,
         }
     }
 
@@ -52,17 +68,19 @@ impl ApiError {
             error: "InvalidRequest",
             description: description.into(),
             details: None,
+            form: ErrorForm::CodeAndDescription,
         }
     }
 
+    /// 401, as the service sends it: `{"error":"Couldn't authenticate you"}`
+    /// and nothing more.
     pub fn unauthorized() -> Self {
         ApiError {
             status: StatusCode::UNAUTHORIZED,
             error: "Couldn't authenticate you",
-            description:
-                "Sign in with an API token ({email}/token:{api_token}) or an OAuth bearer token"
-                    .into(),
+            description: String::new(),
             details: None,
+            form: ErrorForm::CodeOnly,
         }
     }
 
@@ -75,11 +93,20 @@ impl ApiError {
                 allowed_for.join(", ")
             ),
             details: None,
+            form: ErrorForm::TitleAndMessage,
         }
     }
 
     pub fn body(&self) -> Value {
-        let mut body = json!({"error": self.error, "description": self.description});
+        let mut body = match self.form {
+            ErrorForm::CodeAndDescription => {
+                json!({"error": self.error, "description": self.description})
+            }
+            ErrorForm::CodeOnly => json!({"error": self.error}),
+            ErrorForm::TitleAndMessage => {
+                json!({"error": {"title": self.error, "message": self.description}})
+            }
+        };
         if let Some(details) = &self.details {
             body["details"] = details.clone();
         }

@@ -11,6 +11,9 @@ use std::sync::Arc;
 
 use crate::config::Faults;
 
+/// The path of the incremental event export.
+const INCREMENTAL_EXPORT_PATH: &str = "/api/v2/tickets/side_conversations/events";
+
 pub struct FaultState {
     faults: Faults,
     window: Mutex<(Instant, u32)>,
@@ -56,13 +59,20 @@ pub async fn inject(
         tokio::time::sleep(state.faults.latency).await;
     }
     if let Some(retry_after) = state.rate_limited() {
-        // Zendesk's rate limiter answers in plain text.
+        let retry_after = [(header::RETRY_AFTER, retry_after.to_string())];
+        // The incremental export family has its own limit and answers in
+        // JSON; everything else gets the rate limiter's plain text.
+        if request.uri().path().ends_with(INCREMENTAL_EXPORT_PATH) {
+            let body = serde_json::json!({
+                "error": "APIRateLimitExceeded",
+                "description": "Number of allowed incremental export API requests per minute exceeded",
+            });
+            return (StatusCode::TOO_MANY_REQUESTS, retry_after, axum::Json(body)).into_response();
+        }
         return (
             StatusCode::TOO_MANY_REQUESTS,
-            [
-                (header::RETRY_AFTER, retry_after.to_string()),
-                (header::CONTENT_TYPE, "text/plain".to_string()),
-            ],
+            retry_after,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
             "Rate limit exceeded",
         )
             .into_response();

@@ -16,24 +16,77 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::config::{Config, User};
+use crate::control::{self, Control};
 use crate::errors::ApiError;
 use crate::faults::{self, FaultState};
+use crate::response_headers;
 use crate::store::Store;
 
 pub struct App {
     store: Mutex<Store>,
     config: Config,
+    base_url: String,
 }
 
 type Shared = State<Arc<App>>;
 type Params = Query<HashMap<String, String>>;
 
-pub fn router(config: Config, base_url: String) -> Router {
+/// The fake's routes, and the handles its owner controls it with.
+pub struct Served {
+    pub router: Router,
+    pub app: Arc<App>,
+    pub control: Arc<Control>,
+}
+
+pub fn router(config: Config, base_url: String) -> Served {
     let faults = Arc::new(FaultState::new(config.faults.clone()));
+    let headers = Arc::new(response_headers::RateLimitCounter::new(&config.faults));
+    let control = Arc::new(Control::default());
     let app = Arc::new(App {
-        store: Mutex::new(Store::new(&config.seed, base_url)),
+        store: Mutex::new(Store::new(&config.seed, base_url.clone())),
         config,
+        base_url,
     });
+    let admin = Router::new()
+        .route(
+            "/scripts",
+            post(control::add_script).delete(control::clear_scripts),
+        )
+        .route(
+            "/journal",
+            get(control::journal).delete(control::clear_journal),
+        )
+        .with_state(control.clone())
+        .merge(
+            Router::new()
+                .route("/reset", post(reset))
+                .route(
+                    "/tickets/{ticket_id}/side_conversations",
+                    post(seed_side_conversation),
+                )
+                .with_state((app.clone(), control.clone())),
+        );
+    let api = operations_router(app.clone())
+        .layer(axum::middleware::from_fn_with_state(faults, faults::inject));
+    let router = Router::new()
+        .nest(control::ADMIN_PREFIX, admin)
+        .merge(api)
+        .layer(axum::middleware::from_fn_with_state(
+            control.clone(),
+            control::script_and_record,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            headers,
+            response_headers::add,
+        ));
+    Served {
+        router,
+        app,
+        control,
+    }
+}
+
+fn operations_router(app: Arc<App>) -> Router {
     Router::new()
         .route(
             "/api/v2/tickets/{ticket_id}/side_conversations",
@@ -80,10 +133,46 @@ pub fn router(config: Config, base_url: String) -> Router {
         .fallback(unhandled)
         .method_not_allowed_fallback(unhandled)
         .with_state(app)
-        .layer(axum::middleware::from_fn_with_state(faults, faults::inject))
 }
 
 impl App {
+    /// Back to the seed: every side conversation, event and upload is gone.
+    pub fn reset(&self) {
+        let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+        *store = Store::new(&self.config.seed, self.base_url.clone());
+    }
+
+    /// Imports a side conversation with its events on `ticket_id`, as an
+    /// agent of the seed, whatever the roles: test data, not a call.
+    pub fn seed_side_conversation(
+        &self,
+        ticket_id: i64,
+        body: &Value,
+    ) -> Result<zendesk_models::SideConversationChangeResponse, ApiError> {
+        let actor = self
+            .config
+            .seed
+            .users
+            .iter()
+            .find(|u| u.role.may(&["agents"]))
+            .cloned()
+            .ok_or_else(|| ApiError::bad_request("the seed has no agent to import as"))?;
+        let violations = zendesk_validate::request("ImportSideConversation")
+            .map(|v| v.validate(body))
+            .unwrap_or_default();
+        if let Some(first) = violations.first() {
+            return Err(ApiError::invalid(
+                format!(
+                    "the side conversation breaks the spec at {}: {}",
+                    first.pointer, first.message
+                ),
+                json!({}),
+            ));
+        }
+        let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+        store.import(ticket_id, &actor, body)
+    }
+
     /// Signs the caller in and checks the operation's roles, runs `action`
     /// on the store, and answers with `status` and its JSON.
     fn answer<T: Serialize>(
@@ -137,6 +226,32 @@ impl App {
             }
         }
         (status, axum::Json(body)).into_response()
+    }
+}
+
+/// `POST /__fake/reset`: the seed again, no scripts, an empty journal.
+async fn reset(State((app, control)): State<(Arc<App>, Arc<Control>)>) -> StatusCode {
+    app.reset();
+    control.clear_scripts();
+    control.clear_journal();
+    StatusCode::NO_CONTENT
+}
+
+/// `POST /__fake/tickets/{ticket_id}/side_conversations`: an
+/// `ImportSideConversation` body, imported without signing in.
+async fn seed_side_conversation(
+    State((app, _)): State<(Arc<App>, Arc<Control>)>,
+    Path(ticket): Path<String>,
+    body: Bytes,
+) -> Response {
+    let result = id(&ticket, "ticket").and_then(|ticket_id| {
+        let body: Value = serde_json::from_slice(&body)
+            .map_err(|e| ApiError::bad_request(format!("the body is not JSON: {e}")))?;
+        app.seed_side_conversation(ticket_id, &body)
+    });
+    match result {
+        Ok(created) => (StatusCode::CREATED, axum::Json(created)).into_response(),
+        Err(error) => error.into_response(),
     }
 }
 
@@ -499,7 +614,7 @@ async fn upload_files(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    app.answer("UploadFiles", &headers, StatusCode::CREATED, |store, _| {
+    let mut response = app.answer("UploadFiles", &headers, StatusCode::CREATED, |store, _| {
         let file_name = params
             .get("filename")
             .filter(|f| !f.is_empty())
@@ -519,7 +634,16 @@ async fn upload_files(
             body.len() as i64,
             params.get("token").map(String::as_str),
         )
-    })
+    });
+    // The service sends the upload's JSON as text/plain (every recording,
+    // 2019 to 2024); clients must read it as JSON all the same.
+    if response.status() == StatusCode::CREATED {
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+    }
+    response
 }
 
 async fn delete_upload(

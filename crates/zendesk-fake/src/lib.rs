@@ -34,30 +34,123 @@
 #![allow(clippy::needless_update)]
 
 mod config;
+mod control;
 mod errors;
 mod faults;
 mod http;
+mod response_headers;
 mod store;
 
 pub use config::{
     Config, Faults, RateLimitFault, Role, Seed, SeedAttachment, SeedComment, SeedTicket, User,
 };
+pub use control::{RecordedRequest, ScriptError, ScriptedBody, ScriptedResponse, ADMIN_PREFIX};
+
+use std::sync::Arc;
 
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 /// A running fake. It stops when dropped (or with [`FakeZendesk::stop`]).
-#[derive(Debug)]
 pub struct FakeZendesk {
     base_url: String,
+    app: Arc<http::App>,
+    control: Arc<control::Control>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl std::fmt::Debug for FakeZendesk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeZendesk")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
 }
 
 impl FakeZendesk {
     /// `http://127.0.0.1:{port}`, where it listens.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The next `times` calls of `operation_id` answer `response` instead of
+    /// the account (after any scripted before). A JSON body is checked
+    /// against what the spec says that operation answers with that status
+    /// (Zendesk's error body for an error status it does not document).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use zendesk_fake::ScriptedResponse;
+    /// let fake = zendesk_fake::start(zendesk_fake::Config::default()).await?;
+    /// // A plain-text 429, as Zendesk's rate limiter sends it, twice.
+    /// fake.script(
+    ///     "ListSideConversations",
+    ///     2,
+    ///     ScriptedResponse::status(429).header("Retry-After", 1).text("Rate limit exceeded"),
+    /// )?;
+    /// // A body that breaks the spec is refused before any call sees it.
+    /// let refused = fake.script("ShowAttachment", 1, ScriptedResponse::status(200).json(serde_json::json!({"attachment": 5})));
+    /// assert!(refused.is_err());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn script(
+        &self,
+        operation_id: &str,
+        times: u32,
+        response: ScriptedResponse,
+    ) -> Result<(), ScriptError> {
+        self.control.script(operation_id, times, response)
+    }
+
+    /// Forgets every scripted response not yet sent.
+    pub fn clear_scripts(&self) {
+        self.control.clear_scripts();
+    }
+
+    /// Every request received (but those to [`ADMIN_PREFIX`]), oldest first,
+    /// without credentials.
+    pub fn journal(&self) -> Vec<RecordedRequest> {
+        self.control.journal()
+    }
+
+    /// The requests that called `operation_id`, oldest first.
+    pub fn requests_for(&self, operation_id: &str) -> Vec<RecordedRequest> {
+        self.journal()
+            .into_iter()
+            .filter(|r| r.operation_id.as_deref() == Some(operation_id))
+            .collect()
+    }
+
+    /// Empties the journal.
+    pub fn clear_journal(&self) {
+        self.control.clear_journal();
+    }
+
+    /// Back to the seed: no side conversations, events or uploads, no
+    /// scripts, an empty journal.
+    pub fn reset(&self) {
+        self.app.reset();
+        self.control.clear_scripts();
+        self.control.clear_journal();
+    }
+
+    /// Adds a side conversation with its events to `ticket_id` directly, as
+    /// `ImportSideConversation` would (test data: no sign-in, no journal).
+    /// The error is Zendesk's error body, as the import would answer.
+    pub fn seed_side_conversation(
+        &self,
+        ticket_id: i64,
+        body: &zendesk_models::ImportSideConversationRequest,
+    ) -> Result<zendesk_models::SideConversationChangeResponse, serde_json::Value> {
+        let body = serde_json::to_value(body).map_err(
+            |e| serde_json::json!({"error": "InvalidRequest", "description": e.to_string()}),
+        )?;
+        self.app
+            .seed_side_conversation(ticket_id, &body)
+            .map_err(|e| e.body())
     }
 
     /// Stops serving and waits until it has.
@@ -90,7 +183,11 @@ pub async fn start(config: Config) -> std::io::Result<FakeZendesk> {
 pub async fn serve_on(listener: TcpListener, config: Config) -> std::io::Result<FakeZendesk> {
     let address = listener.local_addr()?;
     let base_url = format!("http://{address}");
-    let router = http::router(config, base_url.clone());
+    let http::Served {
+        router,
+        app,
+        control,
+    } = http::router(config, base_url.clone());
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, router)
@@ -101,6 +198,8 @@ pub async fn serve_on(listener: TcpListener, config: Config) -> std::io::Result<
     });
     Ok(FakeZendesk {
         base_url,
+        app,
+        control,
         shutdown: Some(shutdown),
         task: Some(task),
     })

@@ -12,7 +12,8 @@ use zendesk_models::{
     SideConversationAttachment, SideConversationChangeResponse, SideConversationEvent,
     SideConversationEventExportResponse, SideConversationEventListResponse,
     SideConversationListResponse, SideConversationMessage, SideConversationMessageAttachment,
-    SideConversationResponse, SideConversationUpdates, Timestamp, Upload, UploadResponse,
+    SideConversationMessageAttachmentId, SideConversationResponse, SideConversationUpdates,
+    Timestamp, Upload, UploadResponse,
 };
 
 use crate::config::{Seed, User};
@@ -345,7 +346,7 @@ impl Store {
                 )
             })?;
             attachments.push(SideConversationMessageAttachment {
-                id: Some(id.to_string()),
+                id: Some(SideConversationMessageAttachmentId::String(id.to_string())),
                 file_name: Some(file.name.clone()),
                 content_type: Some(file.content_type.clone()),
                 content_url: Some(self.url(&format!(

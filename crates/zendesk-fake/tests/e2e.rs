@@ -2,6 +2,8 @@
 //! rule, the documented errors, pagination, the export, and concurrency.
 //! The fake checks every response it sends against the spec.
 
+mod support;
+
 use std::collections::BTreeSet;
 
 use futures_util::TryStreamExt;
@@ -130,8 +132,11 @@ async fn a_side_conversation_lives_through_every_operation() {
     );
     let attached = &sent.attachments.unwrap()[0];
     assert_eq!(
-        (attached.id.as_deref(), attached.file_name.as_deref()),
-        (Some(attachment_id.as_str()), Some("smoke.png"))
+        (
+            attached.id.as_ref().map(ToString::to_string),
+            attached.file_name.as_deref()
+        ),
+        (Some(attachment_id.clone()), Some("smoke.png"))
     );
     let participants = created.side_conversation.participants.unwrap();
     let emails: Vec<_> = participants
@@ -584,7 +589,7 @@ async fn documented_errors_and_bad_bodies_change_nothing() {
     );
 
     // Bodies the spec refuses never reach the store (sent raw: the client's types would not build them).
-    let raw = reqwest_client();
+    let raw = support::raw_http();
     let url = format!(
         "{}/api/v2/tickets/{TICKET}/side_conversations",
         account.fake.base_url()
@@ -661,12 +666,6 @@ async fn documented_errors_and_bad_bodies_change_nothing() {
         .await
         .unwrap();
     assert_eq!(bad_include.status(), 400);
-}
-
-fn reqwest_client() -> reqwest::Client {
-    // Building a zendesk client installs the TLS provider reqwest needs.
-    let _ = zendesk_client::ClientSettings::new();
-    reqwest::Client::new()
 }
 
 #[tokio::test]
@@ -828,7 +827,7 @@ async fn a_hundred_concurrent_creates_make_a_hundred_side_conversations() {
 #[tokio::test]
 async fn every_role_rule_of_every_operation() {
     let account = account().await;
-    let raw = reqwest_client();
+    let raw = support::raw_http();
     let users = [
         ("admin@example.com", "admin-token", "admins"),
         ("agent@example.com", "agent-token", "agents"),

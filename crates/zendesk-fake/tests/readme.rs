@@ -70,7 +70,10 @@ async fn the_readme_example_runs_against_the_fake() -> Result<(), zendesk_client
         .clone()
         .unwrap();
     assert_eq!(
-        first.attachments.unwrap()[0].id,
+        first.attachments.unwrap()[0]
+            .id
+            .as_ref()
+            .map(ToString::to_string),
         attachment.id,
         "the uploaded file is attached"
     );

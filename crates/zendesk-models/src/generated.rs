@@ -1025,9 +1025,9 @@ pub struct SideConversationMessageAttachment {
     ///The image's height in pixels, for images.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub height: ::std::option::Option<i64>,
-    ///The attachment's id.
+    ///The attachment's id. The documentation types it as a string, and side conversation attachments have string ids; integers, the id type of ticket attachments, are read too (see NOTES.md).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<SideConversationMessageAttachmentId>,
     ///Whether the file is shown inline in the message body rather than listed as an attachment.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inline: ::std::option::Option<bool>,
@@ -1041,6 +1041,33 @@ pub struct SideConversationMessageAttachment {
 impl SideConversationMessageAttachment {
     pub fn builder() -> builder::SideConversationMessageAttachment {
         Default::default()
+    }
+}
+///The attachment's id. The documentation types it as a string, and side conversation attachments have string ids; integers, the id type of ticket attachments, are read too (see NOTES.md).
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
+#[serde(untagged)]
+pub enum SideConversationMessageAttachmentId {
+    String(::std::string::String),
+    Int64(i64),
+}
+impl ::std::fmt::Display for SideConversationMessageAttachmentId {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::String(x) => x.fmt(f),
+            Self::Int64(x) => x.fmt(f),
+        }
+    }
+}
+impl ::std::convert::From<i64> for SideConversationMessageAttachmentId {
+    fn from(value: i64) -> Self {
+        Self::Int64(value)
     }
 }
 ///One side conversation.
@@ -4277,7 +4304,7 @@ pub mod builder {
         >,
         height: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
         id: ::std::result::Result<
-            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<super::SideConversationMessageAttachmentId>,
             ::std::string::String,
         >,
         inline: ::std::result::Result<
@@ -4350,7 +4377,9 @@ pub mod builder {
         }
         pub fn id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<super::SideConversationMessageAttachmentId>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.id = value
