@@ -176,62 +176,14 @@ fn cargo_check(workspace: &Path, target: &Path) -> Result<(), String> {
 
 // ---- the evolutions ----------------------------------------------------------
 
-const SCHEMA_PREFIX: &str = "#/components/schemas/";
-const RESPONSE_PREFIX: &str = "#/components/responses/";
-
 fn schemas(spec: &mut Value) -> &mut Map<String, Value> {
     spec.pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
         .expect("components/schemas")
 }
 
-/// Every `$ref` below `value`.
-fn references<'a>(value: &'a Value, found: &mut Vec<&'a str>) {
-    match value {
-        Value::Object(map) => {
-            for (key, item) in map {
-                match (key.as_str(), item) {
-                    ("$ref", Value::String(target)) => found.push(target),
-                    _ => references(item, found),
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|item| references(item, found)),
-        _ => {}
-    }
-}
-
-/// The component schemas a response of any operation can hold, transitively.
-fn response_schema_names(spec: &Value) -> Vec<String> {
-    let mut pending = Vec::new();
-    for path_item in spec["paths"].as_object().expect("paths").values() {
-        for operation in path_item.as_object().expect("a path item").values() {
-            if let Some(responses) = operation.get("responses") {
-                references(responses, &mut pending);
-            }
-        }
-    }
-    let mut names: Vec<String> = Vec::new();
-    while let Some(reference) = pending.pop() {
-        let target = if let Some(name) = reference.strip_prefix(RESPONSE_PREFIX) {
-            &spec["components"]["responses"][name]
-        } else if let Some(name) = reference.strip_prefix(SCHEMA_PREFIX) {
-            if names.iter().any(|n| n == name) {
-                continue;
-            }
-            names.push(name.to_string());
-            &spec["components"]["schemas"][name]
-        } else {
-            continue;
-        };
-        references(target, &mut pending);
-    }
-    names.sort();
-    names
-}
-
 fn add_property_to_response_schemas(spec: &mut Value) {
-    let names = response_schema_names(spec);
+    let names = xtask::spec_diff::response_schema_names(spec);
     for name in names {
         let schema = &mut schemas(spec)[&name];
         if schema.get("type") == Some(&json!("object")) && schema.get("properties").is_some() {
@@ -259,7 +211,7 @@ fn add_query_parameter(spec: &mut Value) {
 }
 
 fn add_response_enum_values(spec: &mut Value) {
-    let names = response_schema_names(spec);
+    let names = xtask::spec_diff::response_schema_names(spec);
     let mut extended = 0;
     for name in names {
         let schema = &mut schemas(spec)[&name];

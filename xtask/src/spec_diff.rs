@@ -126,6 +126,20 @@ fn resolve<'v>(document: &'v Value, value: &'v Value) -> &'v Value {
     }
 }
 
+/// The strings of the list at `key`, as a set (`required`, `x-allowed-for`).
+fn string_set(value: &Value, key: &str) -> BTreeSet<String> {
+    value
+        .get(key)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn snake(operation_id: &str) -> String {
     heck::ToSnakeCase::to_snake_case(operation_id)
 }
@@ -231,18 +245,10 @@ impl Differ<'_> {
     }
 
     fn allowed_for(&mut self, pointer: &str, id: &str, old: &Value, new: &Value) {
-        let roles = |v: &Value| -> BTreeSet<String> {
-            v.get("x-allowed-for")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let (old_roles, new_roles) = (roles(old), roles(new));
+        let (old_roles, new_roles) = (
+            string_set(old, "x-allowed-for"),
+            string_set(new, "x-allowed-for"),
+        );
         let pointer = format!("{pointer}/x-allowed-for");
         for role in old_roles.difference(&new_roles) {
             self.push(
@@ -782,18 +788,8 @@ impl Differ<'_> {
             .get("properties")
             .and_then(Value::as_object)
             .unwrap_or(&empty);
-        let required = |v: &Value| -> BTreeSet<String> {
-            v.get("required")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let (old_required, new_required) = (required(old), required(new));
+        let (old_required, new_required) =
+            (string_set(old, "required"), string_set(new, "required"));
         let names: BTreeSet<&String> = old_properties.keys().chain(new_properties.keys()).collect();
         for name in names {
             let at = format!("{pointer}/properties/{}", escape(name));
@@ -881,6 +877,15 @@ fn describe_type(schema: &Value) -> String {
         Some(name) => format!("`{name}`"),
         None => show(schema.get("type")),
     }
+}
+
+/// The component schemas a response of `spec` can hold, transitively.
+pub fn response_schema_names(spec: &Value) -> BTreeSet<String> {
+    schema_sides(spec, spec)
+        .into_iter()
+        .filter(|(_, sides)| sides.response)
+        .map(|(name, _)| name)
+        .collect()
 }
 
 /// For each component schema, whether requests or responses carry it, in

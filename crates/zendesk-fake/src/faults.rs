@@ -1,7 +1,7 @@
 //! Injected faults: a rate limit, a share of 503s, added latency.
 
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
@@ -16,16 +16,42 @@ const INCREMENTAL_EXPORT_PATH: &str = "/api/v2/tickets/side_conversations/events
 
 pub struct FaultState {
     faults: Faults,
-    window: Mutex<(Instant, u32)>,
+    window: WindowCounter,
     random: Mutex<u64>,
+}
+
+/// Counts requests in a window of time that starts again once it is over.
+pub struct WindowCounter {
+    window: Duration,
+    counted: Mutex<(Instant, u32)>,
+}
+
+impl WindowCounter {
+    pub fn new(window: Duration) -> Self {
+        WindowCounter {
+            window,
+            counted: Mutex::new((Instant::now(), 0)),
+        }
+    }
+
+    /// Counts one more request; how many this window holds with it.
+    pub fn count(&self) -> u32 {
+        let mut counted = self.counted.lock().unwrap_or_else(|e| e.into_inner());
+        if counted.0.elapsed() >= self.window {
+            *counted = (Instant::now(), 0);
+        }
+        counted.1 = counted.1.saturating_add(1);
+        counted.1
+    }
 }
 
 impl FaultState {
     pub fn new(faults: Faults) -> Self {
         let seed = faults.random_seed | 1;
+        let window = faults.rate_limit.map_or(Duration::ZERO, |r| r.window);
         FaultState {
             faults,
-            window: Mutex::new((Instant::now(), 0)),
+            window: WindowCounter::new(window),
             random: Mutex::new(seed),
         }
     }
@@ -41,12 +67,7 @@ impl FaultState {
 
     fn rate_limited(&self) -> Option<u64> {
         let limit = self.faults.rate_limit?;
-        let mut window = self.window.lock().unwrap_or_else(|e| e.into_inner());
-        if window.0.elapsed() >= limit.window {
-            *window = (Instant::now(), 0);
-        }
-        window.1 += 1;
-        (window.1 > limit.requests).then_some(limit.retry_after)
+        (self.window.count() > limit.requests).then_some(limit.retry_after)
     }
 }
 

@@ -157,18 +157,7 @@ impl App {
             .find(|u| u.role.may(&["agents"]))
             .cloned()
             .ok_or_else(|| ApiError::bad_request("the seed has no agent to import as"))?;
-        let violations = zendesk_validate::request("ImportSideConversation")
-            .map(|v| v.validate(body))
-            .unwrap_or_default();
-        if let Some(first) = violations.first() {
-            return Err(ApiError::invalid(
-                format!(
-                    "the side conversation breaks the spec at {}: {}",
-                    first.pointer, first.message
-                ),
-                json!({}),
-            ));
-        }
+        check_request("ImportSideConversation", body)?;
         let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
         store.import(ticket_id, &actor, body)
     }
@@ -302,11 +291,18 @@ fn authenticate(users: &[User], headers: &HeaderMap) -> Option<User> {
 fn json_body(operation_id: &str, bytes: &Bytes) -> Result<Value, ApiError> {
     let body: Value = serde_json::from_slice(bytes)
         .map_err(|e| ApiError::bad_request(format!("the body is not JSON: {e}")))?;
+    check_request(operation_id, &body)?;
+    Ok(body)
+}
+
+/// A request body against the operation's schema: 422 with a detail per
+/// violation when it breaks the spec.
+fn check_request(operation_id: &str, body: &Value) -> Result<(), ApiError> {
     let validator = zendesk_validate::request(operation_id)
         .map_err(|e| ApiError::bad_request(e.to_string()))?;
-    let violations = validator.validate(&body);
+    let violations = validator.validate(body);
     if violations.is_empty() {
-        return Ok(body);
+        return Ok(());
     }
     let mut details = serde_json::Map::new();
     for violation in &violations {

@@ -3,8 +3,8 @@
 //! (`X-Request-Id`), seen on every recorded response.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::http::HeaderValue;
@@ -12,6 +12,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::config::Faults;
+use crate::faults::WindowCounter;
 
 /// Requests a minute an account gets when no rate limit fault says otherwise
 /// (Zendesk's Suite Professional limit).
@@ -20,8 +21,7 @@ const DEFAULT_LIMIT: u32 = 700;
 /// Counts requests per window to report what remains of the limit.
 pub struct RateLimitCounter {
     limit: u32,
-    window: Duration,
-    counted: Mutex<(Instant, u32)>,
+    counted: WindowCounter,
     request_ids: AtomicU64,
 }
 
@@ -34,19 +34,13 @@ impl RateLimitCounter {
             });
         RateLimitCounter {
             limit,
-            window,
-            counted: Mutex::new((Instant::now(), 0)),
+            counted: WindowCounter::new(window),
             request_ids: AtomicU64::new(0),
         }
     }
 
     fn remaining(&self) -> u32 {
-        let mut counted = self.counted.lock().unwrap_or_else(|e| e.into_inner());
-        if counted.0.elapsed() >= self.window {
-            *counted = (Instant::now(), 0);
-        }
-        counted.1 = counted.1.saturating_add(1);
-        self.limit.saturating_sub(counted.1)
+        self.limit.saturating_sub(self.counted.count())
     }
 
     /// A request id shaped like the service's: 16 hex digits, unique per

@@ -472,14 +472,8 @@ async fn roles_decide_who_may_call_what() {
         .build()
         .unwrap();
     for client in [&anonymous, &wrong] {
-        let error = zendesk_client::Error::from(
-            client
-                .list_side_conversations()
-                .ticket_id(TICKET)
-                .send()
-                .await
-                .unwrap_err(),
-        );
+        let error =
+            support::error_of(client.list_side_conversations().ticket_id(TICKET).send()).await;
         assert!(error.is_unauthorized(), "{error}");
         assert_eq!(
             status_of(
@@ -560,16 +554,15 @@ async fn documented_errors_and_bad_bodies_change_nothing() {
         ),
         404
     );
-    let closed = zendesk_client::Error::from(
+    let closed = support::error_of(
         agent
             .redact_comment_attachment()
             .ticket_id(12347)
             .comment_id(300)
             .attachment_id(498_499)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+            .send(),
+    )
+    .await;
     assert_eq!(
         (closed.status().map(|s| s.as_u16()), closed.code()),
         (Some(422), Some("RecordInvalid"))

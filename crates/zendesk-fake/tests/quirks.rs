@@ -6,7 +6,7 @@ mod support;
 
 use std::collections::BTreeSet;
 use std::time::Duration;
-use support::raw_http;
+use support::{error_of, raw_http};
 
 use serde_json::{json, Value};
 use zendesk_client::{Client, Credentials, FileToUpload, ResponseMeta, RetryPolicy};
@@ -103,14 +103,7 @@ async fn a_401_says_only_that_it_could_not_authenticate() {
     assert_eq!(body, json!({"error": "Couldn't authenticate you"}));
 
     let stranger = client(&fake, "agent@example.com", "wrong-token");
-    let error = zendesk_client::Error::from(
-        stranger
-            .show_attachment()
-            .attachment_id(498_483)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = error_of(stranger.show_attachment().attachment_id(498_483).send()).await;
     assert!(error.is_unauthorized());
     assert_eq!(error.code(), Some("Couldn't authenticate you"));
     assert_eq!(error.description(), None);
@@ -121,14 +114,13 @@ async fn a_401_says_only_that_it_could_not_authenticate() {
 async fn a_403_for_a_role_has_the_title_and_message_form() {
     let fake = fake(Config::default()).await;
     let agent = client(&fake, "agent@example.com", "agent-token");
-    let error = zendesk_client::Error::from(
+    let error = error_of(
         agent
             .incremental_side_conversation_event_export()
             .start_time(0)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+            .send(),
+    )
+    .await;
     assert!(error.is_forbidden());
     assert_eq!(error.code(), Some("Forbidden"));
     assert!(error.description().unwrap().contains("admins"), "{error}");
@@ -152,26 +144,18 @@ async fn the_export_family_answers_a_429_in_json_and_the_rest_in_plain_text() {
     })
     .await;
     let admin = client(&fake, "admin@example.com", "admin-token");
-    let export = zendesk_client::Error::from(
+    let export = error_of(
         admin
             .incremental_side_conversation_event_export()
             .start_time(0)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+            .send(),
+    )
+    .await;
     assert!(export.is_rate_limited());
     assert_eq!(export.code(), Some("APIRateLimitExceeded"));
     assert_eq!(export.retry_after(), Some(Duration::from_secs(7)));
 
-    let show = zendesk_client::Error::from(
-        admin
-            .show_attachment()
-            .attachment_id(498_483)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let show = error_of(admin.show_attachment().attachment_id(498_483).send()).await;
     assert!(show.is_rate_limited());
     assert_eq!(show.code(), None);
     assert_eq!(show.raw_body(), Some("Rate limit exceeded"));
@@ -202,14 +186,7 @@ async fn every_response_carries_its_rate_limit_and_a_request_id() {
     assert_eq!(listed.rate_limit().unwrap().remaining, first.remaining - 1);
     request_ids.insert(listed.request_id().unwrap().to_string());
 
-    let missing = zendesk_client::Error::from(
-        agent
-            .show_attachment()
-            .attachment_id(1)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let missing = error_of(agent.show_attachment().attachment_id(1).send()).await;
     assert!(missing.is_not_found());
     request_ids.insert(missing.request_id().unwrap().to_string());
 
@@ -219,14 +196,7 @@ async fn every_response_carries_its_rate_limit_and_a_request_id() {
         ScriptedResponse::error(500, "InternalError", "Boom"),
     )
     .unwrap();
-    let scripted = zendesk_client::Error::from(
-        agent
-            .show_attachment()
-            .attachment_id(498_483)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let scripted = error_of(agent.show_attachment().attachment_id(498_483).send()).await;
     request_ids.insert(scripted.request_id().unwrap().to_string());
 
     let raw = raw_http()

@@ -6,7 +6,7 @@
 mod support;
 
 use std::time::{Duration, Instant};
-use support::raw_http;
+use support::{error_of, raw_http};
 
 use serde_json::{json, Value};
 use zendesk_client::{Client, Credentials, RetryPolicy};
@@ -59,15 +59,14 @@ async fn a_scripted_422_with_details_reaches_the_caller_and_changes_nothing() {
     .unwrap();
     let client = agent(&fake, RetryPolicy::default());
     let message = MessageRequest::email(EmailParticipant::address("vendor@example.com")).body("Hi");
-    let error = client
-        .create_side_conversation()
-        .ticket_id(TICKET)
-        .body(message.clone())
-        .send()
-        .await
-        .map(|_| ())
-        .map_err(zendesk_client::Error::from)
-        .unwrap_err();
+    let error = error_of(
+        client
+            .create_side_conversation()
+            .ticket_id(TICKET)
+            .body(message.clone())
+            .send(),
+    )
+    .await;
     assert_eq!(error.status().map(|s| s.as_u16()), Some(422));
     assert_eq!(error.code(), Some("RecordInvalid"));
     assert_eq!(error.details().unwrap()["to"][0]["error"], "InvalidValue");
@@ -107,13 +106,7 @@ async fn a_plain_text_429_with_retry_after_is_retried_after_the_wait() {
     .unwrap();
 
     let bare = agent(&fake, RetryPolicy::none());
-    let error = zendesk_client::Error::from(
-        bare.show_attachment()
-            .attachment_id(498_483)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = error_of(bare.show_attachment().attachment_id(498_483).send()).await;
     assert!(error.is_rate_limited());
     assert_eq!(error.retry_after(), Some(Duration::from_secs(1)));
     assert_eq!(error.raw_body(), Some("Rate limit exceeded"));
@@ -150,13 +143,7 @@ async fn a_scripted_503_a_slow_answer_and_a_dropped_connection() {
         ScriptedResponse::error(503, "ServiceUnavailable", "Maintenance").header("Retry-After", 0),
     )
     .unwrap();
-    let error = zendesk_client::Error::from(
-        bare.show_attachment()
-            .attachment_id(498_483)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = error_of(bare.show_attachment().attachment_id(498_483).send()).await;
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert!(error.is_retryable());
 
@@ -179,13 +166,7 @@ async fn a_scripted_503_a_slow_answer_and_a_dropped_connection() {
 
     fake.script("ShowAttachment", 1, ScriptedResponse::dropped_connection())
         .unwrap();
-    let error = zendesk_client::Error::from(
-        bare.show_attachment()
-            .attachment_id(498_483)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = error_of(bare.show_attachment().attachment_id(498_483).send()).await;
     assert_eq!(
         error.status(),
         None,
@@ -376,14 +357,13 @@ async fn the_same_controls_over_http() {
         "{refusal}"
     );
 
-    let error = zendesk_client::Error::from(
+    let error = error_of(
         agent(&fake, RetryPolicy::none())
             .show_attachment()
             .attachment_id(498_483)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+            .send(),
+    )
+    .await;
     assert_eq!(error.retry_after(), Some(Duration::from_secs(3)));
 
     let seeded = http
