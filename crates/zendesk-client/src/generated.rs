@@ -7,6 +7,60 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///`UploadFilesFilename`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct UploadFilesFilename(::std::string::String);
+    impl ::std::ops::Deref for UploadFilesFilename {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<UploadFilesFilename> for ::std::string::String {
+        fn from(value: UploadFilesFilename) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for UploadFilesFilename {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UploadFilesFilename {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UploadFilesFilename {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UploadFilesFilename {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -215,7 +269,7 @@ Sends a `GET` request to `/api/v2/tickets/{ticket_id}/side_conversations`
 Arguments:
 - `ticket_id`: The id of the ticket.
 - `include`: `events` sideloads the side conversations' events into a top-level `events` array.
-- `page`: The page to return, from 1. The `next_page` and `previous_page` URLs of a response carry it.
+- `page`: The page to return, from 1. The `next_page` and `previous_page` URLs of a response carry it; a page past the last is empty.
 - `per_page`: How many items a page holds, at most 100.
 ```ignore
 let response = client.list_side_conversations()
@@ -350,7 +404,7 @@ Arguments:
 - `ticket_id`: The id of the ticket.
 - `side_conversation_id`: The id of the side conversation.
 - `include`: `side_conversations` sideloads the side conversation into a top-level `side_conversations` array.
-- `page`: The page to return, from 1. The `next_page` and `previous_page` URLs of a response carry it.
+- `page`: The page to return, from 1. The `next_page` and `previous_page` URLs of a response carry it; a page past the last is empty.
 - `per_page`: How many items a page holds, at most 100.
 ```ignore
 let response = client.list_side_conversation_events()
@@ -1705,7 +1759,7 @@ pub mod builder {
     #[derive(Debug)]
     pub struct UploadFiles<'a> {
         client: &'a super::Client,
-        filename: Result<::std::string::String, String>,
+        filename: Result<types::UploadFilesFilename, String>,
         token: Result<Option<::std::string::String>, String>,
         body: Result<reqwest::Body, String>,
     }
@@ -1720,13 +1774,12 @@ pub mod builder {
         }
         pub fn filename<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::UploadFilesFilename>,
         {
             self.filename = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for filename failed"
-                        .to_string()
+                    "conversion to `UploadFilesFilename` for filename failed".to_string()
                 });
             self
         }

@@ -50,6 +50,22 @@ impl ApiError {
         }
     }
 
+    /// 405: the path is the spec's, the method is not (the caller adds
+    /// `Allow`).
+    pub fn method_not_allowed(method: &str, path: &str, allowed: &[&str]) -> Self {
+        ApiError {
+            status: StatusCode::METHOD_NOT_ALLOWED,
+            error: "MethodNotAllowed",
+            description: format!(
+                "{method} is not allowed on {path}; {} {}",
+                allowed.join(", "),
+                if allowed.len() == 1 { "is" } else { "are" }
+            ),
+            details: None,
+            form: ErrorForm::CodeAndDescription,
+        }
+    }
+
     /// 422: well-formed, but the service refuses it.
     pub fn invalid(description: impl Into<String>, details: Value) -> Self {
         ApiError {

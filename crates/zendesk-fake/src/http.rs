@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -19,6 +19,7 @@ use crate::config::{Config, User};
 use crate::control::{self, Control};
 use crate::errors::ApiError;
 use crate::faults::{self, FaultState};
+use crate::multipart;
 use crate::response_headers;
 use crate::store::Store;
 
@@ -246,9 +247,47 @@ async fn seed_side_conversation(
 
 /// What the fake answers a request no route handles: a 404 naming the
 /// operation when the spec defines one for it (so an operation added to the
-/// spec is answered before it has a handler), else a 404 for the path.
-async fn unhandled(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
-    unhandled_error(zendesk_validate::OPERATIONS, method.as_str(), uri.path())
+/// spec is answered before it has a handler); a 405 listing the spec's
+/// methods in `Allow` when the path is the spec's but the method is not;
+/// else a 404 for the path.
+async fn unhandled(method: axum::http::Method, uri: axum::http::Uri) -> Response {
+    let error = unhandled_error(zendesk_validate::OPERATIONS, method.as_str(), uri.path());
+    let allow = allowed_methods(zendesk_validate::OPERATIONS, uri.path());
+    let mut response = error.into_response();
+    if response.status() == StatusCode::METHOD_NOT_ALLOWED {
+        if let Ok(value) = axum::http::HeaderValue::from_str(&allow.join(", ")) {
+            response.headers_mut().insert(header::ALLOW, value);
+        }
+    }
+    response
+}
+
+/// The spec's operations on `path`. Where templates overlap
+/// (`.../side_conversations/import` also fits
+/// `.../side_conversations/{side_conversation_id}`), the ones with the fewest
+/// parameters are the path's, as they are for the router.
+fn path_operations<'a>(
+    operations: &'a [zendesk_validate::Operation],
+    path: &str,
+) -> Vec<&'a zendesk_validate::Operation> {
+    let parameters = |operation: &zendesk_validate::Operation| operation.path.matches('{').count();
+    let matching: Vec<_> = operations.iter().filter(|o| o.matches_path(path)).collect();
+    let fewest = matching.iter().map(|o| parameters(o)).min();
+    matching
+        .into_iter()
+        .filter(|o| Some(parameters(o)) == fewest)
+        .collect()
+}
+
+/// The methods the spec defines for `path`, in the spec's order.
+fn allowed_methods(operations: &[zendesk_validate::Operation], path: &str) -> Vec<&'static str> {
+    let mut methods: Vec<&'static str> = Vec::new();
+    for operation in path_operations(operations, path) {
+        if !methods.contains(&operation.method) {
+            methods.push(operation.method);
+        }
+    }
+    methods
 }
 
 fn unhandled_error(
@@ -256,9 +295,21 @@ fn unhandled_error(
     method: &str,
     path: &str,
 ) -> ApiError {
-    match operations.iter().find(|o| o.matches(method, path)) {
-        Some(operation) => ApiError::not_implemented(operation.id),
-        None => ApiError::not_found("endpoint", format!("{method} {path}")),
+    let on_path = path_operations(operations, path);
+    if let Some(operation) = on_path
+        .iter()
+        .find(|o| o.method.eq_ignore_ascii_case(method))
+    {
+        return ApiError::not_implemented(operation.id);
+    }
+    let allowed = allowed_methods(operations, path);
+    // `GET .../side_conversations/import` reads as a side conversation named
+    // `import`, which does not exist.
+    let fits_another_template = operations.iter().any(|o| o.matches(method, path));
+    if allowed.is_empty() || fits_another_template {
+        ApiError::not_found("endpoint", format!("{method} {path}"))
+    } else {
+        ApiError::method_not_allowed(method, path, &allowed)
     }
 }
 
@@ -322,9 +373,10 @@ fn check_request(operation_id: &str, body: &Value) -> Result<(), ApiError> {
     ))
 }
 
+/// A path id. One that is not an int64 names no record: 404, as the
+/// service's `find` answers, not 400.
 fn id(text: &str, what: &str) -> Result<i64, ApiError> {
-    text.parse()
-        .map_err(|_| ApiError::bad_request(format!("{what} {text:?} is not an integer id")))
+    text.parse().map_err(|_| ApiError::not_found(what, text))
 }
 
 /// `page` and `per_page`, with the account's default page size.
@@ -339,7 +391,7 @@ fn paging(params: &HashMap<String, String>, default_per_page: u64) -> Result<(u6
         },
     };
     Ok((
-        number("page", 1, u64::MAX / 1000)?,
+        number("page", 1, i64::MAX as u64)?,
         number("per_page", default_per_page, 100)?,
     ))
 }
@@ -521,49 +573,39 @@ async fn export_events(State(app): Shared, Query(params): Params, headers: Heade
 async fn create_side_conversation_attachment(
     State(app): Shared,
     headers: HeaderMap,
-    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    body: Bytes,
 ) -> Response {
-    let file = read_file_part(multipart).await;
     app.answer(
         "CreateSideConversationAttachment",
         &headers,
         StatusCode::CREATED,
         |store, _| {
-            let (name, content_type, bytes) = file?;
-            Ok(store.add_message_attachment(&name, &content_type, &bytes))
+            let (name, content_type, bytes) = file_part(&headers, &body)?;
+            Ok(store.add_message_attachment(&name, &content_type, bytes))
         },
     )
 }
 
-/// The `file` part of a multipart body: its name, type and bytes.
-async fn read_file_part(
-    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Result<(String, String, Bytes), ApiError> {
-    let mut multipart = multipart.map_err(|e| {
-        ApiError::bad_request(format!("a multipart/form-data body is expected: {e}"))
-    })?;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| ApiError::bad_request(format!("the multipart body is malformed: {e}")))?
-    {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let name = field.file_name().unwrap_or("file").to_string();
-        let content_type = field
-            .content_type()
-            .map(String::from)
-            .unwrap_or_else(|| guess(&name));
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|e| ApiError::bad_request(format!("the file part is malformed: {e}")))?;
-        return Ok((name, content_type, bytes));
-    }
-    Err(ApiError::bad_request(
-        "the multipart body has no `file` part",
-    ))
+/// The `file` part of a multipart body: its name, type and bytes. Other
+/// parts are ignored, as the service ignores them.
+fn file_part<'a>(
+    headers: &HeaderMap,
+    body: &'a [u8],
+) -> Result<(String, String, &'a [u8]), ApiError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let boundary = multipart::boundary(content_type).map_err(ApiError::bad_request)?;
+    let parts = multipart::parts(&boundary, body)
+        .map_err(|e| ApiError::bad_request(format!("the multipart body is malformed: {e}")))?;
+    let file = parts
+        .into_iter()
+        .find(|part| part.name.as_deref() == Some("file"))
+        .ok_or_else(|| ApiError::bad_request("the multipart body has no `file` part"))?;
+    let name = file.file_name.unwrap_or_else(|| "file".to_string());
+    let content_type = file.content_type.unwrap_or_else(|| guess(&name));
+    Ok((name, content_type, file.body))
 }
 
 fn guess(file_name: &str) -> String {
@@ -680,6 +722,39 @@ mod tests {
             error.description,
             "ShowSideConversationSummary is in the spec but not implemented by zendesk-fake"
         );
+
+        let other_method = unhandled_error(
+            &[added],
+            "TRACE",
+            "/api/v2/tickets/12345/side_conversations/abc/summary",
+        );
+        assert_eq!(other_method.status, StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(
+            other_method.description,
+            "TRACE is not allowed on /api/v2/tickets/12345/side_conversations/abc/summary; GET is"
+        );
+
+        let import = zendesk_validate::operation("ImportSideConversation").unwrap();
+        let show = zendesk_validate::operation("ShowSideConversation").unwrap();
+        let options = unhandled_error(
+            &[*import, *show],
+            "OPTIONS",
+            "/api/v2/tickets/1/side_conversations/import",
+        );
+        assert_eq!(options.status, StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(
+            allowed_methods(
+                &[*import, *show],
+                "/api/v2/tickets/1/side_conversations/import"
+            ),
+            ["POST"]
+        );
+        let get = unhandled_error(
+            &[*import, *show],
+            "GET",
+            "/api/v2/tickets/1/side_conversations/import",
+        );
+        assert_eq!(get.status, StatusCode::NOT_FOUND);
 
         let elsewhere = unhandled_error(&[added], "GET", "/api/v2/nowhere");
         assert_eq!(elsewhere.status, StatusCode::NOT_FOUND);

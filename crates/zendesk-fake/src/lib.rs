@@ -38,6 +38,7 @@ mod control;
 mod errors;
 mod faults;
 mod http;
+mod multipart;
 mod response_headers;
 mod store;
 

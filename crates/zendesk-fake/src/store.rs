@@ -101,7 +101,7 @@ struct PageWindow {
 }
 
 fn window(total: usize, page: u64, per_page: u64) -> PageWindow {
-    let start = ((page - 1) * per_page).min(total as u64) as usize;
+    let start = (page - 1).saturating_mul(per_page).min(total as u64) as usize;
     let end = (start + per_page as usize).min(total);
     PageWindow {
         range: start..end,

@@ -131,6 +131,7 @@ pub fn translate(schema: &Value, pointer: &str) -> Result<Value, SpecError> {
     translate_nullable_type(object, &mut out, pointer)?;
     translate_exclusive_bound(object, &mut out, "exclusiveMinimum", "minimum", pointer)?;
     translate_exclusive_bound(object, &mut out, "exclusiveMaximum", "maximum", pointer)?;
+    translate_integer_format(&mut out);
     if let Some(example) = object.get("example") {
         out.insert("examples".into(), Value::Array(vec![example.clone()]));
     }
@@ -240,6 +241,31 @@ fn translate_exclusive_bound(
     }
 }
 
+/// `format: int32` and `int64` are OpenAPI's integer widths; draft-07 knows
+/// neither format, so the width becomes the bounds it implies (where the
+/// schema sets none tighter): 2^63 is not an id the service takes.
+fn translate_integer_format(out: &mut Map<String, Value>) {
+    let is_integer = match out.get("type") {
+        Some(Value::String(name)) => name == "integer",
+        Some(Value::Array(names)) => names.iter().any(|n| n == "integer"),
+        _ => false,
+    };
+    let (lowest, highest) = match out.get("format").and_then(Value::as_str) {
+        Some("int64") => (i64::MIN, i64::MAX),
+        Some("int32") => (i32::MIN.into(), i32::MAX.into()),
+        _ => return,
+    };
+    if !is_integer {
+        return;
+    }
+    if !out.contains_key("minimum") && !out.contains_key("exclusiveMinimum") {
+        out.insert("minimum".into(), lowest.into());
+    }
+    if !out.contains_key("maximum") && !out.contains_key("exclusiveMaximum") {
+        out.insert("maximum".into(), highest.into());
+    }
+}
+
 /// Escapes one reference token of a JSON pointer (RFC 6901).
 pub fn escape_pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
@@ -252,6 +278,24 @@ mod tests {
 
     fn t(schema: Value) -> Value {
         translate(&schema, "/test").unwrap()
+    }
+
+    #[test]
+    fn an_integer_width_becomes_its_bounds_unless_tighter_ones_are_set() {
+        assert_eq!(
+            t(json!({"type": "integer", "format": "int64"})),
+            json!({"type": "integer", "format": "int64",
+                   "minimum": i64::MIN, "maximum": i64::MAX})
+        );
+        assert_eq!(
+            t(json!({"type": "integer", "format": "int32", "minimum": 1, "nullable": true})),
+            json!({"type": ["integer", "null"], "format": "int32",
+                   "minimum": 1, "maximum": i32::MAX})
+        );
+        assert_eq!(
+            t(json!({"type": "string", "format": "int64"})),
+            json!({"type": "string", "format": "int64"})
+        );
     }
 
     #[test]

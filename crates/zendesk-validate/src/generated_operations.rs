@@ -92,6 +92,10 @@ pub const OPERATIONS: &[crate::operations::Operation] = &[
                 body: crate::operations::Body::Json("SideConversationResponse"),
             },
             crate::operations::Response {
+                status: "400",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
                 status: "401",
                 body: crate::operations::Body::Json("ErrorResponse"),
             },

@@ -51,9 +51,12 @@ impl Operation {
     /// is a call of this operation: every `{parameter}` of the template
     /// stands for one non-empty path segment.
     pub fn matches(&self, method: &str, path: &str) -> bool {
-        if !self.method.eq_ignore_ascii_case(method) {
-            return false;
-        }
+        self.method.eq_ignore_ascii_case(method) && self.matches_path(path)
+    }
+
+    /// Whether `path` (no query) fits this operation's path template,
+    /// whatever the method.
+    pub fn matches_path(&self, path: &str) -> bool {
         let mut template = self.path.split('/');
         let mut segments = path.split('/');
         loop {
