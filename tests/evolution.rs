@@ -32,7 +32,10 @@ const EVOLUTIONS: &[Evolution] = &[
     Evolution {
         name: "a new optional query parameter on a list operation",
         apply: add_query_parameter,
-        yields: &[(xtask::CLIENT_RS, "pub fn sort_order<V>(mut self, value: V)")],
+        yields: &[
+            (xtask::CLIENT_RS, "pub fn sort_order<V>(mut self, value: V)"),
+            (xtask::CLI_RS, "clap::Arg::new(\"sort-order\")"),
+        ],
     },
     Evolution {
         name: "a new value in every response enum",
@@ -50,6 +53,10 @@ const EVOLUTIONS: &[Evolution] = &[
         yields: &[
             (xtask::CLIENT_RS, "pub fn show_side_conversation_summary("),
             (xtask::OPERATIONS_RS, "id: \"ShowSideConversationSummary\""),
+            (
+                xtask::CLI_RS,
+                "clap::Command::new(\"show-side-conversation-summary\")",
+            ),
         ],
     },
 ];

@@ -8,7 +8,9 @@
 //!   spec operations      -> crates/zendesk-validate/src/generated_operations.rs
 //!   spec   -> progenitor -> crates/zendesk-client/src/generated.rs
 //!                           (every schema replaced by the models' type)
+//!   spec operations      -> crates/zendesk-cli/src/generated.rs
 
+pub mod cli;
 pub mod client;
 pub mod constructors;
 pub mod models;
@@ -36,6 +38,7 @@ pub const OPERATIONS_RS: &str = "crates/zendesk-validate/src/generated_operation
 pub const CLIENT_RS: &str = "crates/zendesk-client/src/generated.rs";
 pub const OPEN_ENUMS_RS: &str = "crates/zendesk-models/src/generated_open_enums.rs";
 pub const CONSTRUCTORS_RS: &str = "crates/zendesk-models/src/generated_constructors.rs";
+pub const CLI_RS: &str = "crates/zendesk-cli/src/generated.rs";
 
 /// Every path `generated_files` writes, relative to the workspace root.
 pub const GENERATED_PATHS: &[&str] = &[
@@ -45,6 +48,7 @@ pub const GENERATED_PATHS: &[&str] = &[
     OPEN_ENUMS_RS,
     CONSTRUCTORS_RS,
     CLIENT_RS,
+    CLI_RS,
 ];
 
 /// Every generated file, as the spec at `spec_path` makes them.
@@ -79,6 +83,10 @@ pub fn generated_files(spec_path: &Path) -> Result<Vec<GeneratedFile>, String> {
         GeneratedFile {
             path: CLIENT_RS.into(),
             contents: rust_file::format(client::generate(spec.openapi())?)?,
+        },
+        GeneratedFile {
+            path: CLI_RS.into(),
+            contents: rust_file::format(cli::generate(&operations, &component_schemas)?)?,
         },
     ])
 }

@@ -47,6 +47,8 @@ pub struct Parameter {
     pub required: bool,
     /// The parameter's OpenAPI Schema Object, as JSON.
     pub schema: Value,
+    /// What it means (CommonMark); empty when the document says nothing.
+    pub description: String,
 }
 
 /// A request body.
@@ -246,6 +248,7 @@ fn parameter(parameter: &OpenApiParameter) -> Result<Parameter, String> {
         location,
         required: data.required,
         schema,
+        description: data.description.clone().unwrap_or_default(),
     })
 }
 
