@@ -1,21 +1,25 @@
-//! Validation throughput against parsing alone, on one generated export.
+//! zendesk-validate against parsing alone (and against jsonschema-cli when
+//! it is on PATH), on the three shapes payloads come in, all generated here:
+//! a folder of 2,000 single-event fixtures, one export response of 40,000
+//! events as a single document, and 100,000 events as JSON Lines. Each tool
+//! runs once per shape as its own process (wall time, peak resident memory),
+//! on the same files, on this machine.
 //!
-//! `cargo bench -p zendesk-validate --bench throughput` writes a JSON Lines
-//! export of side conversation events (shaped like the documented examples,
-//! with every participant type and 0-3 attachments), then, in one run on the
-//! same file: parses every line with serde_json (the baseline), and checks
-//! every line with zendesk-validate (parse + validate). It prints events/s,
-//! MB/s and the ratio.
+//! `cargo bench -p zendesk-validate --bench throughput`
 //!
-//! Options: `--events N` (default 100000); `--write-only PATH` writes the
-//! export to PATH and stops (to measure the command's memory on a big file).
+//! Options: `--events N` (JSON Lines events, default 100000);
+//! `--write-only PATH` writes the JSON Lines export to PATH and stops.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+
+const FIXTURES: usize = 2_000;
+const DOCUMENT_EVENTS: usize = 40_000;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -25,6 +29,12 @@ fn main() {
             .and_then(|i| args.get(i + 1))
             .cloned()
     };
+    // The bench runs itself as the parse-only baseline process.
+    if let Some(path) = option("--parse-only") {
+        let kind = option("--kind").expect("--kind");
+        parse_only(&kind, Path::new(&path));
+        return;
+    }
     let events: usize =
         option("--events").map_or(100_000, |n| n.parse().expect("--events takes a number"));
     if let Some(path) = option("--write-only") {
@@ -35,73 +45,259 @@ fn main() {
         );
         return;
     }
-    let path = std::env::temp_dir().join(format!(
-        "zendesk-validate-bench-{}.ndjson",
-        std::process::id()
+
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("validate-throughput");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let lines_path = dir.join("events.ndjson");
+    let lines_bytes = write_export(&lines_path, events.max(FIXTURES).max(DOCUMENT_EVENTS));
+    let lines: Vec<String> = std::fs::read_to_string(&lines_path)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    let fixtures = dir.join("fixtures");
+    std::fs::create_dir_all(&fixtures).unwrap();
+    let mut fixture_bytes = 0;
+    let mut fixture_paths = Vec::new();
+    for (n, line) in lines.iter().take(FIXTURES).enumerate() {
+        let path = fixtures.join(format!("SideConversationEvent.e{n:05}.json"));
+        std::fs::write(&path, line).unwrap();
+        fixture_bytes += line.len();
+        fixture_paths.push(path);
+    }
+    let document = dir.join("export.json");
+    let body = format!(
+        "{{\"events\":[{}],\"next_page\":null,\"end_of_stream\":true,\"end_time\":1542000000}}",
+        lines[..DOCUMENT_EVENTS].join(",")
+    );
+    std::fs::write(&document, &body).unwrap();
+    let schema_file = dir.join("schemas.json");
+    let jsonschema_cli = on_path("jsonschema-cli");
+    let zendesk_validate = env!("CARGO_BIN_EXE_zendesk-validate");
+
+    let mut table = Table::default();
+    let shape = format!(
+        "fixture folder ({FIXTURES} files, {:.1} MB)",
+        fixture_bytes as f64 / 1e6
+    );
+    let parse = table.row(
+        &shape,
+        "serde_json parse-only",
+        parse_command("folder", &fixtures),
+    );
+    let ours = table.row(&shape, "zendesk-validate", {
+        let mut command = Command::new(zendesk_validate);
+        command.arg(&fixtures);
+        command
+    });
+    let theirs = jsonschema_cli.as_ref().map(|cli| {
+        write_schema(&schema_file, "SideConversationEvent");
+        let mut command = Command::new(cli);
+        command
+            .args(["validate", "--errors-only", "--assert-format"])
+            .arg(&schema_file)
+            .arg("-i")
+            .args(&fixture_paths);
+        table.row(&shape, "jsonschema-cli", command)
+    });
+    table.note(format!(
+        "fixture folder: zendesk-validate takes {:.2}x parse-only's time{}",
+        ours.seconds / parse.seconds,
+        theirs.map_or(
+            " (jsonschema-cli is not on PATH: skipped)".to_string(),
+            |t| format!(
+                ", {:.2}x jsonschema-cli's (target: at most 1.00x)",
+                ours.seconds / t.seconds
+            )
+        )
     ));
-    let bytes = write_export(&path, events);
-    let megabytes = bytes as f64 / 1e6;
-    println!(
-        "export: {events} events, {megabytes:.1} MB ({} bytes per event)",
-        bytes / events as u64
-    );
 
-    let started = Instant::now();
-    let parsed = parse_only(&path);
-    let parse_seconds = started.elapsed().as_secs_f64();
-
-    let validator = zendesk_validate::schema("SideConversationEvent").unwrap();
-    let started = Instant::now();
-    let mut valid = 0;
-    let mut invalid = 0;
-    let reader = BufReader::with_capacity(256 * 1024, File::open(&path).unwrap());
-    zendesk_validate::check_lines(
-        reader,
-        validator,
-        zendesk_validate::DEFAULT_MAX_PAYLOAD_BYTES,
-        |checked| match checked.verdict {
-            zendesk_validate::Verdict::Valid => valid += 1,
-            _ => invalid += 1,
-        },
-    )
-    .unwrap();
-    let validate_seconds = started.elapsed().as_secs_f64();
-    std::fs::remove_file(&path).unwrap();
-
-    assert_eq!(parsed, events);
-    assert_eq!(
-        (valid, invalid),
-        (events, 0),
-        "every generated event is valid"
+    let shape = format!(
+        "single document ({DOCUMENT_EVENTS} events, {:.1} MB)",
+        body.len() as f64 / 1e6
     );
-    let report = |what: &str, seconds: f64| {
-        println!(
-            "{what:<28} {seconds:>7.3} s  {:>10.0} events/s  {:>7.1} MB/s",
-            events as f64 / seconds,
-            megabytes / seconds
-        );
-    };
-    report("serde_json parse only", parse_seconds);
-    report("zendesk-validate", validate_seconds);
-    println!(
-        "validation throughput / parse-only throughput: {:.2}x",
-        parse_seconds / validate_seconds
+    let parse = table.row(
+        &shape,
+        "serde_json parse-only",
+        parse_command("document", &document),
     );
+    let ours = table.row(&shape, "zendesk-validate", {
+        let mut command = Command::new(zendesk_validate);
+        command
+            .args(["--schema", "SideConversationEventExportResponse"])
+            .arg(&document);
+        command
+    });
+    if let Some(cli) = &jsonschema_cli {
+        write_schema(&schema_file, "SideConversationEventExportResponse");
+        let mut command = Command::new(cli);
+        command
+            .args(["validate", "--errors-only", "--assert-format"])
+            .arg(&schema_file)
+            .arg("-i")
+            .arg(&document);
+        table.row(&shape, "jsonschema-cli", command);
+    }
+    table.note(format!(
+        "single document: zendesk-validate takes {:.2}x parse-only's time (target: at most 1.10x) and {:.2}x its peak memory",
+        ours.seconds / parse.seconds,
+        ours.peak_kb as f64 / parse.peak_kb.max(1) as f64
+    ));
+
+    let shape = format!(
+        "JSON Lines ({} events, {:.1} MB)",
+        lines.len(),
+        lines_bytes as f64 / 1e6
+    );
+    let parse = table.row(
+        &shape,
+        "serde_json parse-only",
+        parse_command("lines", &lines_path),
+    );
+    let ours = table.row(&shape, "zendesk-validate", {
+        let mut command = Command::new(zendesk_validate);
+        command
+            .args(["--schema", "SideConversationEvent", "--ndjson"])
+            .arg(&lines_path);
+        command
+    });
+    table.note(format!(
+        "JSON Lines: zendesk-validate on {} threads has {:.2}x the throughput of single-threaded parse-only (target: at least 1.60x){}",
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        parse.seconds / ours.seconds,
+        if jsonschema_cli.is_some() { "; jsonschema-cli reads no JSON Lines" } else { "" }
+    ));
+    table.print();
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// Parses every line into a `serde_json::Value`, as the validator does first.
-fn parse_only(path: &PathBuf) -> usize {
-    let mut reader = BufReader::with_capacity(256 * 1024, File::open(path).unwrap());
-    let mut line = Vec::new();
-    let mut count = 0;
-    loop {
-        line.clear();
-        if reader.read_until(b'\n', &mut line).unwrap() == 0 {
-            return count;
+/// One measured run.
+#[derive(Clone, Copy)]
+struct Run {
+    seconds: f64,
+    peak_kb: u64,
+}
+
+#[derive(Default)]
+struct Table {
+    rows: Vec<(String, String, Run)>,
+    notes: Vec<String>,
+}
+
+impl Table {
+    /// Runs `command` once, to its end, and keeps its row.
+    fn row(&mut self, shape: &str, tool: &str, mut command: Command) -> Run {
+        command.stdout(Stdio::null()).stderr(Stdio::piped());
+        let started = Instant::now();
+        let child = command.spawn().unwrap_or_else(|e| panic!("{tool}: {e}"));
+        let (success, peak_kb) = wait_measuring(child);
+        let run = Run {
+            seconds: started.elapsed().as_secs_f64(),
+            peak_kb,
+        };
+        assert!(success, "{tool} on the {shape} failed");
+        self.rows.push((shape.to_string(), tool.to_string(), run));
+        run
+    }
+
+    fn note(&mut self, note: String) {
+        self.notes.push(note);
+    }
+
+    fn print(&self) {
+        println!("| input | tool | wall time | peak RSS |");
+        println!("| --- | --- | ---: | ---: |");
+        for (shape, tool, run) in &self.rows {
+            println!(
+                "| {shape} | {tool} | {:.3} s | {:.1} MB |",
+                run.seconds,
+                run.peak_kb as f64 / 1024.0
+            );
         }
-        let value: Value = serde_json::from_slice(&line).unwrap();
+        println!();
+        for note in &self.notes {
+            println!("- {note}");
+        }
+    }
+}
+
+/// The peak resident memory of a running process so far (`VmHWM`), in kB.
+fn peak_rss_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Waits for `child`, reading its high-water mark until it exits.
+fn wait_measuring(mut child: Child) -> (bool, u64) {
+    let mut peak = 0;
+    loop {
+        if let Some(kb) = peak_rss_kb(child.id()) {
+            peak = peak.max(kb);
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            return (status.success(), peak);
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+fn on_path(program: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(program))
+            .find(|path| path.is_file())
+    })
+}
+
+/// The bundle as one schema file whose root is `name`.
+fn write_schema(path: &Path, name: &str) {
+    let mut schema = zendesk_validate::bundle().clone();
+    schema["$ref"] = json!(format!("#/definitions/{name}"));
+    std::fs::write(path, serde_json::to_vec(&schema).unwrap()).unwrap();
+}
+
+fn parse_command(kind: &str, path: &Path) -> Command {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command
+        .args(["--parse-only"])
+        .arg(path)
+        .args(["--kind", kind]);
+    command
+}
+
+/// The baseline: every payload read and parsed into a `serde_json::Value`
+/// on one thread, as a validator must before it validates.
+fn parse_only(kind: &str, path: &Path) {
+    let parse = |bytes: &[u8]| {
+        let value: Value = serde_json::from_slice(bytes).unwrap();
         std::hint::black_box(&value);
-        count += 1;
+    };
+    match kind {
+        "document" => parse(&std::fs::read(path).unwrap()),
+        "folder" => {
+            let mut paths: Vec<PathBuf> = std::fs::read_dir(path)
+                .unwrap()
+                .map(|entry| entry.unwrap().path())
+                .collect();
+            paths.sort();
+            for path in paths {
+                parse(&std::fs::read(path).unwrap());
+            }
+        }
+        "lines" => {
+            let mut reader = BufReader::with_capacity(256 * 1024, File::open(path).unwrap());
+            let mut line = Vec::new();
+            loop {
+                line.clear();
+                if reader.read_until(b'\n', &mut line).unwrap() == 0 {
+                    return;
+                }
+                parse(&line);
+            }
+        }
+        other => panic!("no kind {other}"),
     }
 }
 

@@ -60,11 +60,14 @@ pub mod file_names;
 #[allow(clippy::all, missing_docs)]
 mod generated_operations;
 mod operations;
+pub mod parallel;
 mod position;
 mod schemas;
+mod streaming;
 
 pub use check::{
-    check_document, check_lines, check_reader, Checked, Located, Verdict, DEFAULT_MAX_PAYLOAD_BYTES,
+    check_document, check_file, check_lines, check_lines_parallel, check_reader, Checked, Located,
+    Verdict, DEFAULT_MAX_PAYLOAD_BYTES,
 };
 pub use generated_operations::OPERATIONS;
 pub use operations::{operation, operation_at, Body, Operation, Response};

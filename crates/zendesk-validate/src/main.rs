@@ -9,9 +9,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use zendesk_validate::file_names::{Target, PAYLOAD_EXTENSIONS};
+use zendesk_validate::parallel::{default_jobs, ordered_map, set_default_jobs};
 use zendesk_validate::{
-    check_lines, check_reader, classify_file_name, for_target, schema_names, SchemaValidator,
-    DEFAULT_MAX_PAYLOAD_BYTES, OPERATIONS,
+    check_file, check_lines_parallel, check_reader, classify_file_name, for_target, schema_names,
+    Checked, SchemaValidator, DEFAULT_MAX_PAYLOAD_BYTES, OPERATIONS,
 };
 
 use report::{Format, Reporter};
@@ -66,6 +67,11 @@ struct Args {
     /// Refuse, unread, any payload larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_PAYLOAD_BYTES)]
     max_payload_bytes: usize,
+
+    /// Check on this many threads (files, or JSON Lines' lines, in parallel;
+    /// the report keeps the input's order) [default: every core].
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
 }
 
 fn main() -> ExitCode {
@@ -81,22 +87,67 @@ fn main() -> ExitCode {
         return usage_error("no FILE given (use `-` for standard input)");
     }
     let mut reporter = Reporter::new(args.format);
-    let inputs = expand(&args.files, &mut reporter);
-    let progress = progress_bar(&inputs, args.format);
-    for input in &inputs {
-        check_input(
-            input,
-            explicit.as_ref(),
-            &args,
-            &mut reporter,
-            progress.as_ref(),
+    let mut inputs = expand(&args.files, &mut reporter);
+    let progress = progress_bar(&mut inputs, args.format);
+    if let Some(jobs) = args.jobs {
+        set_default_jobs(usize::from(jobs));
+    }
+    let jobs = default_jobs();
+    let mut rest = inputs.as_slice();
+    while let Some(first) = rest.first() {
+        if is_lines_input(first, &args) {
+            check_lines_input(
+                first,
+                explicit.as_ref(),
+                &args,
+                jobs,
+                &mut reporter,
+                progress.as_ref(),
+            );
+            rest = &rest[1..];
+            continue;
+        }
+        // A run of single-document files, checked in parallel; files go to
+        // the threads a few at a time: a small file is checked faster than
+        // it is handed over.
+        let documents = rest
+            .iter()
+            .take_while(|i| !is_lines_input(i, &args))
+            .count();
+        let (run, after) = rest.split_at(documents);
+        ordered_map(
+            jobs,
+            run.chunks(FILES_PER_HANDOVER),
+            |chunk| {
+                chunk
+                    .iter()
+                    .map(|input| check_document_input(input, explicit.as_ref(), &args))
+                    .collect::<Vec<_>>()
+            },
+            |outcomes| {
+                for outcome in outcomes {
+                    if let Some(bar) = &progress {
+                        bar.inc(outcome.size);
+                    }
+                    match &outcome.result {
+                        Ok((resolved, checked)) => {
+                            reporter.payload(&resolved.context(&outcome.name), checked)
+                        }
+                        Err(message) => reporter.io_error(&outcome.name, message),
+                    }
+                }
+            },
         );
+        rest = after;
     }
     if let Some(progress) = progress {
         progress.finish_and_clear();
     }
     reporter.finish()
 }
+
+/// How many single-document files a thread takes at a time.
+const FILES_PER_HANDOVER: usize = 32;
 
 fn usage_error(message: &str) -> ExitCode {
     eprintln!("zendesk-validate: {message}\nTry `zendesk-validate --help`.");
@@ -186,20 +237,22 @@ fn walk(folder: &Path, inputs: &mut Vec<Input>, reporter: &mut Reporter) {
         Ok(entries) => entries,
         Err(error) => return reporter.io_error(&folder.display().to_string(), &error.to_string()),
     };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
+    // The entry's own type (no link followed, and mostly no system call).
+    let mut entries: Vec<(PathBuf, Option<std::fs::FileType>)> = entries
+        .filter_map(|e| e.ok().map(|e| (e.path(), e.file_type().ok())))
+        .collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, file_type) in entries {
         // Links are not followed into folders, so a link loop cannot trap the walk.
-        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+        let Some(file_type) = file_type else {
             continue;
         };
-        if meta.is_dir() {
+        if file_type.is_dir() {
             walk(&path, inputs, reporter);
         } else if has_payload_extension(&path) {
-            let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
             inputs.push(Input {
                 path: Some(path),
-                size,
+                size: 0,
             });
         }
     }
@@ -218,10 +271,17 @@ fn is_lines_file(path: &Path) -> bool {
     )
 }
 
-fn progress_bar(inputs: &[Input], format: Format) -> Option<indicatif::ProgressBar> {
+/// A progress bar on an interactive terminal, for big inputs; the files'
+/// sizes are only looked up then.
+fn progress_bar(inputs: &mut [Input], format: Format) -> Option<indicatif::ProgressBar> {
     let interactive = io::stderr().is_terminal() && std::env::var_os("CI").is_none();
     if !interactive || format != Format::Human {
         return None;
+    }
+    for input in inputs.iter_mut() {
+        if let Some(path) = &input.path {
+            input.size = std::fs::metadata(path).map_or(0, |m| m.len());
+        }
     }
     let total: u64 = inputs.iter().map(|i| i.size).sum();
     if total < 16 * 1024 * 1024 {
@@ -239,63 +299,125 @@ fn progress_bar(inputs: &[Input], format: Format) -> Option<indicatif::ProgressB
     Some(bar)
 }
 
-fn check_input(
+fn is_lines_input(input: &Input, args: &Args) -> bool {
+    args.ndjson || input.path.as_deref().is_some_and(is_lines_file)
+}
+
+/// What an input holds and the validator for it.
+struct Resolved {
+    target: Target,
+    validator: SchemaValidator,
+    expect_invalid: bool,
+}
+
+impl Resolved {
+    fn context<'a>(&'a self, file: &'a str) -> report::PayloadContext<'a> {
+        report::PayloadContext {
+            file,
+            target: &self.target,
+            expect_invalid: self.expect_invalid,
+        }
+    }
+}
+
+/// The target of `input`: the command line's, or its file name's.
+fn resolve(
+    input: &Input,
+    explicit: Option<&(Target, SchemaValidator)>,
+) -> Result<Resolved, String> {
+    if let Some((target, validator)) = explicit {
+        return Ok(Resolved {
+            target: target.clone(),
+            validator: *validator,
+            expect_invalid: false,
+        });
+    }
+    let file_name = input
+        .path
+        .as_ref()
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str())
+        .ok_or(
+            "standard input has no file name to say what it holds: give --schema or --operation",
+        )?;
+    let named = classify_file_name(file_name)?;
+    let validator = for_target(&named.target).map_err(|e| e.to_string())?;
+    Ok(Resolved {
+        target: named.target,
+        validator,
+        expect_invalid: named.expect_invalid,
+    })
+}
+
+fn open(input: &Input) -> Result<Box<dyn Read>, String> {
+    match &input.path {
+        None => Ok(Box::new(io::stdin().lock())),
+        Some(path) => File::open(path)
+            .map(|file| Box::new(file) as Box<dyn Read>)
+            .map_err(|e| e.to_string()),
+    }
+}
+
+/// What became of one single-document input.
+struct DocumentOutcome {
+    name: String,
+    size: u64,
+    result: Result<(Resolved, Checked), String>,
+}
+
+fn check_document_input(
     input: &Input,
     explicit: Option<&(Target, SchemaValidator)>,
     args: &Args,
+) -> DocumentOutcome {
+    let result = resolve(input, explicit).and_then(|resolved| {
+        let checked = match &input.path {
+            Some(path) => check_file(path, resolved.validator, args.max_payload_bytes),
+            None => check_reader(
+                io::stdin().lock(),
+                resolved.validator,
+                args.max_payload_bytes,
+            ),
+        }
+        .map_err(|e| e.to_string())?;
+        Ok((resolved, checked))
+    });
+    DocumentOutcome {
+        name: input.name(),
+        size: input.size,
+        result,
+    }
+}
+
+fn check_lines_input(
+    input: &Input,
+    explicit: Option<&(Target, SchemaValidator)>,
+    args: &Args,
+    jobs: usize,
     reporter: &mut Reporter,
     progress: Option<&indicatif::ProgressBar>,
 ) {
     let name = input.name();
-    let (target, validator, expect_invalid) = match explicit {
-        Some((target, validator)) => (target.clone(), *validator, false),
-        None => {
-            let Some(file_name) = input
-                .path
-                .as_ref()
-                .and_then(|p| p.file_name())
-                .and_then(|n| n.to_str())
-            else {
-                return reporter.io_error(&name, "standard input has no file name to say what it holds: give --schema or --operation");
-            };
-            let named = match classify_file_name(file_name) {
-                Ok(named) => named,
-                Err(message) => return reporter.io_error(&name, &message),
-            };
-            match for_target(&named.target) {
-                Ok(validator) => (named.target, validator, named.expect_invalid),
-                Err(error) => return reporter.io_error(&name, &error.to_string()),
-            }
-        }
+    let resolved = match resolve(input, explicit) {
+        Ok(resolved) => resolved,
+        Err(message) => return reporter.io_error(&name, &message),
     };
-    let reader: Box<dyn Read> = match &input.path {
-        None => Box::new(io::stdin().lock()),
-        Some(path) => match File::open(path) {
-            Ok(file) => Box::new(file),
-            Err(error) => return reporter.io_error(&name, &error.to_string()),
-        },
+    let reader = match open(input) {
+        Ok(reader) => reader,
+        Err(message) => return reporter.io_error(&name, &message),
     };
     let reader: Box<dyn Read> = match progress {
         Some(bar) => Box::new(bar.wrap_read(reader)),
         None => reader,
     };
-    let lines = args.ndjson || input.path.as_deref().is_some_and(is_lines_file);
-    let context = report::PayloadContext {
-        file: &name,
-        target: &target,
-        expect_invalid,
-    };
-    let result = if lines {
-        check_lines(
-            BufReader::with_capacity(256 * 1024, reader),
-            validator,
-            args.max_payload_bytes,
-            |checked| reporter.payload(&context, &checked),
-        )
-    } else {
-        check_reader(reader, validator, args.max_payload_bytes)
-            .map(|checked| reporter.payload(&context, &checked))
-    };
+    let context = resolved.context(&name);
+    let result = check_lines_parallel(
+        BufReader::with_capacity(256 * 1024, reader),
+        resolved.validator,
+        args.max_payload_bytes,
+        jobs,
+        |checked| reporter.payload(&context, &checked),
+    );
     if let Err(error) = result {
         reporter.io_error(&name, &error.to_string());
     }
