@@ -279,7 +279,6 @@ pub fn check_lines_parallel(
         reader,
         max_bytes,
         number: 0,
-        line: Vec::new(),
         error: None,
     };
     crate::parallel::ordered_map(
@@ -324,8 +323,6 @@ struct LineBatches<R> {
     reader: R,
     max_bytes: usize,
     number: usize,
-    /// The line being read, reused.
-    line: Vec<u8>,
     error: Option<io::Error>,
 }
 
@@ -341,20 +338,38 @@ impl<R: BufRead> Iterator for LineBatches<R> {
         };
         while batch.lines.len() < LINES && batch.text.len() < BYTES && self.error.is_none() {
             self.number += 1;
-            self.line.clear();
-            match read_line_capped(&mut self.reader, &mut self.line, self.max_bytes) {
-                Ok(LineRead::End) => break,
-                Ok(LineRead::TooLong) => batch.lines.push(BatchedLine::TooLong(self.number)),
-                Ok(LineRead::Line) => {
-                    let start = batch.text.len();
-                    batch.text.extend_from_slice(&self.line);
-                    batch.lines.push(BatchedLine::Line {
-                        number: self.number,
-                        range: start..batch.text.len(),
-                    });
+            // Read straight into the batch's buffer, after the lines before.
+            let start = batch.text.len();
+            let limit = self.max_bytes as u64 + 2;
+            let read = match self
+                .reader
+                .by_ref()
+                .take(limit)
+                .read_until(b'\n', &mut batch.text)
+            {
+                Ok(read) => read,
+                Err(error) => {
+                    self.error = Some(error);
+                    break;
                 }
-                Err(error) => self.error = Some(error),
+            };
+            if read == 0 {
+                break;
             }
+            if batch.text.last() != Some(&b'\n') && read as u64 == limit {
+                // Longer than the limit: what was read goes, the rest is skipped.
+                batch.text.truncate(start);
+                batch.text.shrink_to(BYTES + 4096);
+                if let Err(error) = self.reader.skip_until(b'\n') {
+                    self.error = Some(error);
+                }
+                batch.lines.push(BatchedLine::TooLong(self.number));
+                continue;
+            }
+            batch.lines.push(BatchedLine::Line {
+                number: self.number,
+                range: start..batch.text.len(),
+            });
         }
         (!batch.lines.is_empty()).then_some(batch)
     }
@@ -434,7 +449,7 @@ mod tests {
         let mut input = String::new();
         for n in 0..3000 {
             match n % 9 {
-                0 => input.push_str("\n"),
+                0 => input.push('\n'),
                 1 => input.push_str("   \r\n"),
                 2 => input.push_str(&format!("{valid}\r\n")),
                 3 => input.push_str("{\"id\": 1}\n"),

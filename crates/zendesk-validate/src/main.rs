@@ -2,6 +2,13 @@
 
 mod report;
 
+/// Every payload is parsed into a tree of small allocations and freed, on
+/// every core at once: mimalloc's per-thread heaps do that without the
+/// locking glibc's allocator does as soon as a second thread exists
+/// (medians of repeated runs: JSON Lines 0.22 s instead of 0.28 s).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::fs::File;
 use std::io::{self, BufReader, IsTerminal, Read};
 use std::path::{Path, PathBuf};
