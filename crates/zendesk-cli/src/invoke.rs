@@ -54,16 +54,7 @@ impl CliError {
         if let Some(id) = error.request_id() {
             message.push_str(&format!("\n(request id {id})"));
         }
-        CliError {
-            exit_code: 1,
-            message,
-        }
-        .with_exit_code(exit_code)
-    }
-
-    fn with_exit_code(mut self, exit_code: u8) -> Self {
-        self.exit_code = exit_code;
-        self
+        CliError { exit_code, message }
     }
 }
 
