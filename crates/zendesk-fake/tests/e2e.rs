@@ -28,12 +28,7 @@ struct Account {
 }
 
 async fn account_with(config: Config) -> Account {
-    let fake = zendesk_fake::start(Config {
-        validate_responses: true,
-        ..config
-    })
-    .await
-    .unwrap();
+    let fake = support::checked_fake(config).await;
     let client = |email: &str, token: &str| {
         Client::builder()
             .base_url(fake.base_url())

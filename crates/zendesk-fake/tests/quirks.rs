@@ -6,7 +6,7 @@ mod support;
 
 use std::collections::BTreeSet;
 use std::time::Duration;
-use support::{error_of, raw_http};
+use support::{checked_fake, error_of, raw_http};
 
 use serde_json::{json, Value};
 use zendesk_client::{Client, Credentials, FileToUpload, ResponseMeta, RetryPolicy};
@@ -21,18 +21,9 @@ fn client(fake: &zendesk_fake::FakeZendesk, email: &str, token: &str) -> Client 
         .unwrap()
 }
 
-async fn fake(config: Config) -> zendesk_fake::FakeZendesk {
-    zendesk_fake::start(Config {
-        validate_responses: true,
-        ..config
-    })
-    .await
-    .unwrap()
-}
-
 #[tokio::test]
 async fn an_upload_is_answered_as_text_plain_and_still_read_as_json() {
-    let fake = fake(Config::default()).await;
+    let fake = checked_fake(Config::default()).await;
     let raw = raw_http()
         .post(format!(
             "{}/api/v2/uploads?filename=notes.txt",
@@ -58,7 +49,7 @@ async fn an_upload_is_answered_as_text_plain_and_still_read_as_json() {
 
 #[tokio::test]
 async fn an_upload_takes_its_type_from_the_header_else_from_the_name_and_lives_three_days() {
-    let fake = fake(Config::default()).await;
+    let fake = checked_fake(Config::default()).await;
     let customer = client(&fake, "customer@example.com", "customer-token");
     let declared = customer
         .upload(FileToUpload::new("scan.bin", vec![1u8, 2, 3]).with_content_type("image/png"))
@@ -92,7 +83,7 @@ async fn an_upload_takes_its_type_from_the_header_else_from_the_name_and_lives_t
 
 #[tokio::test]
 async fn a_401_says_only_that_it_could_not_authenticate() {
-    let fake = fake(Config::default()).await;
+    let fake = checked_fake(Config::default()).await;
     let raw = raw_http()
         .get(format!("{}/api/v2/attachments/498483", fake.base_url()))
         .send()
@@ -112,7 +103,7 @@ async fn a_401_says_only_that_it_could_not_authenticate() {
 
 #[tokio::test]
 async fn a_403_for_a_role_has_the_title_and_message_form() {
-    let fake = fake(Config::default()).await;
+    let fake = checked_fake(Config::default()).await;
     let agent = client(&fake, "agent@example.com", "agent-token");
     let error = error_of(
         agent
@@ -131,7 +122,7 @@ async fn a_403_for_a_role_has_the_title_and_message_form() {
 
 #[tokio::test]
 async fn the_export_family_answers_a_429_in_json_and_the_rest_in_plain_text() {
-    let fake = fake(Config {
+    let fake = checked_fake(Config {
         faults: Faults {
             rate_limit: Some(RateLimitFault {
                 requests: 0,
@@ -163,7 +154,7 @@ async fn the_export_family_answers_a_429_in_json_and_the_rest_in_plain_text() {
 
 #[tokio::test]
 async fn every_response_carries_its_rate_limit_and_a_request_id() {
-    let fake = fake(Config::default()).await;
+    let fake = checked_fake(Config::default()).await;
     let agent = client(&fake, "agent@example.com", "agent-token");
     let mut request_ids = BTreeSet::new();
 

@@ -6,7 +6,7 @@
 mod support;
 
 use std::time::{Duration, Instant};
-use support::{error_of, raw_http};
+use support::{checked_fake, error_of, raw_http};
 
 use serde_json::{json, Value};
 use zendesk_client::{Client, Credentials, RetryPolicy};
@@ -27,15 +27,6 @@ fn agent(fake: &zendesk_fake::FakeZendesk, retry: RetryPolicy) -> Client {
         .unwrap()
 }
 
-async fn fake() -> zendesk_fake::FakeZendesk {
-    zendesk_fake::start(Config {
-        validate_responses: true,
-        ..Config::default()
-    })
-    .await
-    .unwrap()
-}
-
 fn history() -> ImportSideConversationRequest {
     let message = MessageRequest::email(EmailParticipant::address("vendor@example.com"))
         .subject("Seeded")
@@ -48,7 +39,7 @@ fn history() -> ImportSideConversationRequest {
 
 #[tokio::test]
 async fn a_scripted_422_with_details_reaches_the_caller_and_changes_nothing() {
-    let fake = fake().await;
+    let fake = checked_fake(Config::default()).await;
     fake.script(
         "CreateSideConversation",
         1,
@@ -95,7 +86,7 @@ async fn a_scripted_422_with_details_reaches_the_caller_and_changes_nothing() {
 
 #[tokio::test]
 async fn a_plain_text_429_with_retry_after_is_retried_after_the_wait() {
-    let fake = fake().await;
+    let fake = checked_fake(Config::default()).await;
     fake.script(
         "ShowAttachment",
         2,
@@ -134,7 +125,7 @@ async fn a_plain_text_429_with_retry_after_is_retried_after_the_wait() {
 
 #[tokio::test]
 async fn a_scripted_503_a_slow_answer_and_a_dropped_connection() {
-    let fake = fake().await;
+    let fake = checked_fake(Config::default()).await;
     let bare = agent(&fake, RetryPolicy::none());
 
     fake.script(
@@ -186,7 +177,7 @@ async fn a_scripted_503_a_slow_answer_and_a_dropped_connection() {
 
 #[tokio::test]
 async fn a_scripted_body_is_checked_against_the_operation() {
-    let fake = fake().await;
+    let fake = checked_fake(Config::default()).await;
     assert_eq!(
         fake.script("ShowSomething", 1, ScriptedResponse::status(404)),
         Err(ScriptError::UnknownOperation("ShowSomething".into()))
@@ -222,7 +213,7 @@ async fn a_scripted_body_is_checked_against_the_operation() {
 
 #[tokio::test]
 async fn the_journal_keeps_every_request_in_order_without_credentials() {
-    let fake = fake().await;
+    let fake = checked_fake(Config::default()).await;
     let client = agent(&fake, RetryPolicy::none());
     let message = MessageRequest::email(EmailParticipant::address("vendor@example.com")).body("Hi");
     client
@@ -278,7 +269,7 @@ async fn the_journal_keeps_every_request_in_order_without_credentials() {
 
 #[tokio::test]
 async fn seeded_side_conversations_and_reset() {
-    let fake = fake().await;
+    let fake = checked_fake(Config::default()).await;
     let seeded = fake.seed_side_conversation(TICKET, &history()).unwrap();
     let id = seeded.side_conversation.id.clone().unwrap();
     let client = agent(&fake, RetryPolicy::none());
@@ -326,7 +317,7 @@ async fn seeded_side_conversations_and_reset() {
 
 #[tokio::test]
 async fn the_same_controls_over_http() {
-    let fake = fake().await;
+    let fake = checked_fake(Config::default()).await;
     let http = raw_http();
     let admin = |path: &str| format!("{}/__fake{path}", fake.base_url());
 

@@ -4,22 +4,13 @@
 
 mod support;
 
-use support::{error_of, raw_http};
+use support::{checked_fake, error_of, raw_http};
 
 use serde_json::Value;
 use zendesk_client::{Client, Credentials, RetryPolicy};
 use zendesk_fake::Config;
 
 const AGENT: (&str, &str) = ("agent@example.com/token", "agent-token");
-
-async fn fake() -> zendesk_fake::FakeZendesk {
-    zendesk_fake::start(Config {
-        validate_responses: true,
-        ..Config::default()
-    })
-    .await
-    .unwrap()
-}
 
 async fn send(request: reqwest::RequestBuilder) -> (u16, reqwest::header::HeaderMap, Value) {
     let response = request
@@ -35,7 +26,7 @@ async fn send(request: reqwest::RequestBuilder) -> (u16, reqwest::header::Header
 
 #[tokio::test]
 async fn a_path_id_beyond_int64_or_not_a_number_names_no_record() {
-    let fake = fake().await;
+    let fake = checked_fake(Config::default()).await;
     let http = raw_http();
     for path in [
         "/api/v2/attachments/9223372036854775808",
@@ -57,7 +48,7 @@ async fn a_path_id_beyond_int64_or_not_a_number_names_no_record() {
 
 #[tokio::test]
 async fn any_page_up_to_the_int64_maximum_is_a_page_past_the_end_is_empty() {
-    let fake = fake().await;
+    let fake = checked_fake(Config::default()).await;
     let http = raw_http();
     let base = format!(
         "{}/api/v2/tickets/12345/side_conversations",
@@ -81,7 +72,7 @@ async fn any_page_up_to_the_int64_maximum_is_a_page_past_the_end_is_empty() {
 
 #[tokio::test]
 async fn an_empty_file_name_is_refused_by_the_fake_and_by_the_client_before_sending() {
-    let fake = fake().await;
+    let fake = checked_fake(Config::default()).await;
     let (status, _, body) = send(
         raw_http()
             .post(format!("{}/api/v2/uploads?filename=", fake.base_url()))
@@ -111,7 +102,7 @@ async fn an_empty_file_name_is_refused_by_the_fake_and_by_the_client_before_send
 
 #[tokio::test]
 async fn a_multipart_body_may_carry_parts_beside_the_file_whatever_their_names() {
-    let fake = fake().await;
+    let fake = checked_fake(Config::default()).await;
     let mut body = Vec::new();
     for name in [&b"note"[..], b"\x19\xf1\xb5 caf\xc3\xa9 \xff"] {
         body.extend_from_slice(b"--BOUNDARY\r\nContent-Disposition: form-data; name=\"");
@@ -156,7 +147,7 @@ Content-Type: text/plain\r\n\r\nhello\r\n--BOUNDARY--\r\n",
 
 #[tokio::test]
 async fn a_method_the_spec_does_not_define_on_its_path_is_405_with_allow() {
-    let fake = fake().await;
+    let fake = checked_fake(Config::default()).await;
     let http = raw_http();
     for (method, path, allow) in [
         ("TRACE", "/api/v2/uploads", "POST"),
@@ -189,7 +180,7 @@ async fn a_method_the_spec_does_not_define_on_its_path_is_405_with_allow() {
 
 #[tokio::test]
 async fn an_id_in_a_body_beyond_int64_is_refused_with_422() {
-    let fake = fake().await;
+    let fake = checked_fake(Config::default()).await;
     let (status, _, body) = send(
         raw_http()
             .post(format!(

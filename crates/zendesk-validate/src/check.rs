@@ -201,12 +201,7 @@ pub fn check_reader(
     validator: SchemaValidator,
     max_bytes: usize,
 ) -> io::Result<Checked> {
-    let mut bytes = Vec::new();
-    reader.take(max_bytes as u64 + 1).read_to_end(&mut bytes)?;
-    if bytes.len() > max_bytes {
-        return Ok(too_large(1, max_bytes));
-    }
-    Ok(check_document(&bytes, 1, validator))
+    check_read(reader, 0, validator, max_bytes)
 }
 
 /// Checks the one JSON document in the file at `path`, read in one go
@@ -222,8 +217,19 @@ pub fn check_file(
     if size > max_bytes as u64 {
         return Ok(too_large(1, max_bytes));
     }
-    let mut bytes = Vec::with_capacity(size as usize + 1);
-    file.take(max_bytes as u64 + 1).read_to_end(&mut bytes)?;
+    check_read(file, size as usize + 1, validator, max_bytes)
+}
+
+/// Reads at most `max_bytes` (into a buffer of `capacity` to start with)
+/// and checks what was read as one document.
+fn check_read(
+    reader: impl io::Read,
+    capacity: usize,
+    validator: SchemaValidator,
+    max_bytes: usize,
+) -> io::Result<Checked> {
+    let mut bytes = Vec::with_capacity(capacity);
+    reader.take(max_bytes as u64 + 1).read_to_end(&mut bytes)?;
     if bytes.len() > max_bytes {
         return Ok(too_large(1, max_bytes));
     }
@@ -340,31 +346,17 @@ impl<R: BufRead> Iterator for LineBatches<R> {
             self.number += 1;
             // Read straight into the batch's buffer, after the lines before.
             let start = batch.text.len();
-            let limit = self.max_bytes as u64 + 2;
-            let read = match self
-                .reader
-                .by_ref()
-                .take(limit)
-                .read_until(b'\n', &mut batch.text)
-            {
-                Ok(read) => read,
+            match read_line_capped(&mut self.reader, &mut batch.text, self.max_bytes) {
+                Ok(LineRead::End) => break,
+                Ok(LineRead::TooLong) => {
+                    batch.lines.push(BatchedLine::TooLong(self.number));
+                    continue;
+                }
+                Ok(LineRead::Line) => {}
                 Err(error) => {
                     self.error = Some(error);
                     break;
                 }
-            };
-            if read == 0 {
-                break;
-            }
-            if batch.text.last() != Some(&b'\n') && read as u64 == limit {
-                // Longer than the limit: what was read goes, the rest is skipped.
-                batch.text.truncate(start);
-                batch.text.shrink_to(BYTES + 4096);
-                if let Err(error) = self.reader.skip_until(b'\n') {
-                    self.error = Some(error);
-                }
-                batch.lines.push(BatchedLine::TooLong(self.number));
-                continue;
             }
             batch.lines.push(BatchedLine::Line {
                 number: self.number,
@@ -395,8 +387,9 @@ enum LineRead {
     End,
 }
 
-/// Reads one line into `line`, or skips the rest of it once it passes
-/// `max_bytes` (so at most `max_bytes` of it is ever held).
+/// Appends one line to `line`, or skips the rest of it once it passes
+/// `max_bytes` (so at most `max_bytes` of it is ever held) and leaves
+/// `line` as it was.
 fn read_line_capped(
     reader: &mut impl BufRead,
     line: &mut Vec<u8>,
@@ -404,14 +397,16 @@ fn read_line_capped(
 ) -> io::Result<LineRead> {
     // Room for the line ending after the payload.
     let limit = max_bytes as u64 + 2;
+    let start = line.len();
     let read = reader.by_ref().take(limit).read_until(b'\n', line)?;
     if read == 0 {
         return Ok(LineRead::End);
     }
     if line.last() != Some(&b'\n') && read as u64 == limit {
         reader.skip_until(b'\n')?;
-        line.clear();
-        line.shrink_to(64 * 1024);
+        // What was read of it goes; so does the room it took.
+        line.truncate(start);
+        line.shrink_to(start.max(256 * 1024));
         return Ok(LineRead::TooLong);
     }
     Ok(LineRead::Line)

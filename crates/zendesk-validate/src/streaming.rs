@@ -22,7 +22,9 @@ use crate::schemas::{bundle, schema, SchemaValidator};
 /// are checked one by one, against their own schema.
 #[derive(Debug)]
 struct Plan {
-    arrays: BTreeMap<String, SchemaValidator>,
+    /// Each array property, and the component schema its items follow
+    /// (compiled when a document of this schema is first checked).
+    arrays: BTreeMap<String, &'static str>,
 }
 
 /// Keywords of an object schema that look at a property only through that
@@ -55,7 +57,7 @@ fn plan(name: &str) -> Option<&'static Plan> {
         .as_ref()
 }
 
-fn plan_for(definition: &Value) -> Option<Plan> {
+fn plan_for(definition: &'static Value) -> Option<Plan> {
     let object = definition.as_object()?;
     if object.get("type")? != "object"
         || object
@@ -86,7 +88,7 @@ fn plan_for(definition: &Value) -> Option<Plan> {
                 .as_object()
                 .is_some_and(|items| items.len() == 1)
             {
-                arrays.insert(property.clone(), schema(item_name).ok()?);
+                arrays.insert(property.clone(), item_name);
             }
         }
     }
@@ -101,6 +103,11 @@ type Batch<'a> = (SchemaValidator, Vec<&'a RawValue>);
 /// document instead).
 pub(crate) fn is_surely_valid(bytes: &[u8], validator: SchemaValidator) -> Option<bool> {
     let plan = plan(validator.schema_name())?;
+    let arrays = plan
+        .arrays
+        .iter()
+        .map(|(property, items)| Some((property.as_str(), schema(items).ok()?)))
+        .collect::<Option<BTreeMap<&str, SchemaValidator>>>()?;
     let items_valid = AtomicBool::new(true);
     let workers = crate::parallel::default_jobs();
     let (sender, receiver) = sync_channel::<Batch<'_>>(2 * workers);
@@ -112,7 +119,7 @@ pub(crate) fn is_surely_valid(bytes: &[u8], validator: SchemaValidator) -> Optio
         }
         let mut parser = serde_json::Deserializer::from_slice(bytes);
         let envelope = EnvelopeSeed {
-            plan,
+            arrays: &arrays,
             sender: &sender,
         }
         .deserialize(&mut parser)
@@ -149,7 +156,8 @@ const BATCH: usize = 64;
 /// The top-level object, with each planned array left empty (its items went
 /// to the workers).
 struct EnvelopeSeed<'a, 'de> {
-    plan: &'a Plan,
+    /// Each array property, and the validator of its items.
+    arrays: &'a BTreeMap<&'a str, SchemaValidator>,
     sender: &'a SyncSender<Batch<'de>>,
 }
 
@@ -171,7 +179,7 @@ impl<'a, 'de> Visitor<'de> for EnvelopeSeed<'a, 'de> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut envelope = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            let value = match self.plan.arrays.get(&key) {
+            let value = match self.arrays.get(key.as_str()) {
                 Some(item_validator) => {
                     map.next_value_seed(ItemsSeed {
                         validator: *item_validator,

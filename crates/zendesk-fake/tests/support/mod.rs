@@ -14,3 +14,13 @@ pub async fn error_of<T: std::fmt::Debug, E: Into<zendesk_client::Error>>(
 ) -> zendesk_client::Error {
     call.await.map_err(Into::into).unwrap_err()
 }
+
+/// A fake that also checks every response it sends against the spec.
+pub async fn checked_fake(config: zendesk_fake::Config) -> zendesk_fake::FakeZendesk {
+    zendesk_fake::start(zendesk_fake::Config {
+        validate_responses: true,
+        ..config
+    })
+    .await
+    .unwrap()
+}
