@@ -5,7 +5,7 @@
 //!
 //! ```sh
 //! cargo build --release -p zendesk-fake     # the fake's binary, beside this bench's
-//! cargo bench -p zendesk-cli --bench export [-- --events N]
+//! cargo bench -p zendesk-cli --bench export [-- --events N --zendesk PATH]
 //! ```
 
 use std::io::{BufRead, BufReader, Write};
@@ -22,6 +22,14 @@ fn option(name: &str, default: u64) -> u64 {
         .position(|a| a == name)
         .and_then(|i| args.get(i + 1))
         .map_or(default, |n| n.parse().expect("a number"))
+}
+
+fn text_option(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
 }
 
 /// The fake's binary, built in the same profile folder as `zendesk`.
@@ -66,6 +74,8 @@ fn count_lines(path: &Path) -> u64 {
 
 fn main() {
     let events = option("--events", 1_000_000);
+    // Another build of `zendesk` to compare (an older commit's), else this one.
+    let zendesk = text_option("--zendesk").unwrap_or_else(|| env!("CARGO_BIN_EXE_zendesk").into());
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("export-bench");
     std::fs::create_dir_all(&dir).unwrap();
 
@@ -115,7 +125,7 @@ fn main() {
         let output = dir.join(format!("{name}.jsonl"));
         let checkpoint_file = dir.join(format!("{name}.checkpoint"));
         let _ = std::fs::remove_file(&checkpoint_file);
-        let mut command = Command::new(env!("CARGO_BIN_EXE_zendesk"));
+        let mut command = Command::new(&zendesk);
         command
             .args(["export-events", "--start-time", "0", "--output"])
             .arg(&output)

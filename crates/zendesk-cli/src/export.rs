@@ -1,13 +1,15 @@
 //! `zendesk export-events`: the incremental event export as JSON Lines, one
 //! event per line, resumable from a checkpoint file.
 //!
-//! After each page, the page's events are written and flushed, then the
-//! checkpoint is replaced atomically (a new file renamed over the old one).
-//! The checkpoint records how long the output was at that moment, so a run
-//! resumed with the same `--output` first cuts away whatever an interrupted
-//! run wrote after its last checkpoint: no event is lost or repeated. Writing
-//! to stdout, lines already printed cannot be taken back; the checkpoint
-//! still never skips an event.
+//! After each page, the page's events are written and synced to disk
+//! (`sync_data`), then the checkpoint is replaced atomically and durably: a
+//! temporary file is written and synced, renamed over the old one, and the
+//! directory is synced. The checkpoint records how long the output was at
+//! that moment, so a run resumed with the same `--output` first cuts away
+//! whatever an interrupted run wrote after its last checkpoint: no event is
+//! lost or repeated, after a crash or a power cut. Writing to stdout, lines
+//! already printed cannot be taken back; the checkpoint still never skips an
+//! event.
 
 use std::fs::{File, OpenOptions};
 use std::io::{IsTerminal, Write};
@@ -92,7 +94,9 @@ pub async fn run(client: &Client, args: &clap::ArgMatches) -> Result<(), CliErro
                 .map_err(|e| CliError::local(format!("an event cannot be written as JSON: {e}")))?;
             line.push(b'\n');
         }
-        let written = output.append(&line)?;
+        // With a checkpoint to move on, the events must be on disk first;
+        // without one, a sync at the end does.
+        let written = output.append(&line, checkpoint_path.is_some())?;
         events += page.events.len() as u64;
         if let Some(path) = checkpoint_path {
             write_checkpoint(
@@ -106,6 +110,7 @@ pub async fn run(client: &Client, args: &clap::ArgMatches) -> Result<(), CliErro
         }
         progress.page(page.events.len() as u64, page.checkpoint.start_time);
     }
+    output.sync()?;
     progress.finish();
     Ok(())
 }
@@ -147,14 +152,15 @@ impl Output {
         Ok(Output::File { file, name, length })
     }
 
-    /// Appends and flushes `bytes`; the output's length afterwards.
-    fn append(&mut self, bytes: &[u8]) -> Result<u64, CliError> {
+    /// Appends `bytes` and, for a file when `sync` says so, syncs them to
+    /// disk; the output's length afterwards.
+    fn append(&mut self, bytes: &[u8], sync: bool) -> Result<u64, CliError> {
         match self {
             Output::File { file, name, length } => {
                 use std::io::{Seek, SeekFrom};
                 file.seek(SeekFrom::Start(*length))
                     .and_then(|_| file.write_all(bytes))
-                    .and_then(|_| file.flush())
+                    .and_then(|_| if sync { file.sync_data() } else { Ok(()) })
                     .map_err(|e| CliError::local(format!("{name}: {e}")))?;
                 *length += bytes.len() as u64;
                 Ok(*length)
@@ -171,6 +177,18 @@ impl Output {
     }
 }
 
+impl Output {
+    /// Makes everything written durable (a file's data; stdout has no disk).
+    fn sync(&mut self) -> Result<(), CliError> {
+        match self {
+            Output::File { file, name, .. } => file
+                .sync_data()
+                .map_err(|e| CliError::local(format!("{name}: {e}"))),
+            Output::Stdout => Ok(()),
+        }
+    }
+}
+
 fn read_checkpoint(path: &Path) -> Result<SavedCheckpoint, CliError> {
     let name = path.display();
     let text = std::fs::read(path).map_err(|e| CliError::local(format!("{name}: {e}")))?;
@@ -183,17 +201,38 @@ fn read_checkpoint(path: &Path) -> Result<SavedCheckpoint, CliError> {
     })
 }
 
-/// Writes the checkpoint beside its final place, then renames it over the
-/// old one: a reader sees the old checkpoint or the new, never half of one.
+/// Writes the checkpoint beside its final place and syncs it, renames it
+/// over the old one, then syncs the directory: a reader sees the old
+/// checkpoint or the new, never half of one, and after a power cut the disk
+/// holds one that points at events it also holds.
 fn write_checkpoint(path: &Path, saved: &SavedCheckpoint) -> Result<(), CliError> {
     let name = path.display();
     let mut temporary = path.as_os_str().to_owned();
     temporary.push(".partial");
     let temporary = PathBuf::from(temporary);
     let bytes = serde_json::to_vec(saved).map_err(|e| CliError::local(e.to_string()))?;
-    std::fs::write(&temporary, bytes)
+    let write_synced = || -> std::io::Result<()> {
+        let mut file = File::create(&temporary)?;
+        file.write_all(&bytes)?;
+        file.sync_all()
+    };
+    write_synced()
         .and_then(|_| std::fs::rename(&temporary, path))
+        .and_then(|_| sync_directory_of(path))
         .map_err(|e| CliError::local(format!("{name}: {e}")))
+}
+
+/// Makes a rename in `path`'s directory durable (on Unix, a directory is
+/// opened and synced like a file; elsewhere the rename is left to the OS).
+fn sync_directory_of(path: &Path) -> std::io::Result<()> {
+    if !cfg!(unix) {
+        return Ok(());
+    }
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    File::open(directory)?.sync_all()
 }
 
 /// The progress line on stderr, when stderr is a terminal.

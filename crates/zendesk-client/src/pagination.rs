@@ -169,6 +169,22 @@ fn path_and_query(url: &str) -> Result<String, Error> {
 /// the ids of the events already seen in its first second (a page repeats
 /// the events of the second it starts at). Persist it after each page, and
 /// resume from it without losing or repeating an event.
+///
+/// To survive a power cut as well as a crash, persist in this order after
+/// each page (as `zendesk export-events --checkpoint` does):
+///
+/// 1. write the page's events to their destination and make them durable
+///    (`File::sync_data`, or a database commit);
+/// 2. write the new checkpoint to a temporary file beside the old one and
+///    sync it (`File::sync_all`);
+/// 3. rename the temporary file over the old checkpoint;
+/// 4. sync the directory that holds them (open it and `sync_all`), so that
+///    the rename itself is on disk.
+///
+/// A checkpoint then never points past events that are not on disk; store
+/// with it where the output ended (its length), and cut the output back to
+/// that length when resuming, so that events written after the last
+/// checkpoint are not delivered twice.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ExportCheckpoint {
     /// The `start_time` (Unix seconds) of the next page to ask for.

@@ -221,6 +221,9 @@ pub struct Config {
     pub default_per_page: u64,
     /// Events per page of the incremental export.
     pub export_page_size: usize,
+    /// Requests the journal keeps, the most recent ones
+    /// ([`crate::DEFAULT_JOURNAL_LIMIT`] by default); 0 keeps none.
+    pub journal_limit: usize,
 }
 
 impl Default for Config {
@@ -231,6 +234,7 @@ impl Default for Config {
             validate_responses: false,
             default_per_page: 100,
             export_page_size: 1000,
+            journal_limit: crate::DEFAULT_JOURNAL_LIMIT,
         }
     }
 }

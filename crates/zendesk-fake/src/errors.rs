@@ -88,6 +88,17 @@ impl ApiError {
         }
     }
 
+    /// 413: a request body larger than the fake reads.
+    pub fn too_large(limit: usize) -> Self {
+        ApiError {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            error: "PayloadTooLarge",
+            description: format!("the request body is larger than {limit} bytes, the most accepted"),
+            details: None,
+            form: ErrorForm::CodeAndDescription,
+        }
+    }
+
     /// 401, as the service sends it: `{"error":"Couldn't authenticate you"}`
     /// and nothing more.
     pub fn unauthorized() -> Self {

@@ -33,19 +33,27 @@
 // field is set today, so that a property the spec adds later breaks nothing.
 #![allow(clippy::needless_update)]
 
+// The shared layer every mode's requests pass through, the modes that
+// answer them, the fake's own control API, and how they are put together.
 mod config;
-mod control;
+mod control_api;
 mod errors;
-mod faults;
-mod http;
-mod multipart;
-mod response_headers;
-mod store;
+mod layer;
+mod server;
+mod stateful;
 
 pub use config::{
     Config, Faults, RateLimitFault, Role, Seed, SeedAttachment, SeedComment, SeedTicket, User,
 };
-pub use control::{RecordedRequest, ScriptError, ScriptedBody, ScriptedResponse, ADMIN_PREFIX};
+pub use control_api::MAX_CONTROL_BODY;
+pub use layer::intercept::{ADMIN_PREFIX, MAX_REQUEST_BODY};
+pub use layer::journal::{
+    RecordedRequest, DEFAULT_JOURNAL_LIMIT, JOURNAL_BODY_LIMIT, JOURNAL_BYTES_LIMIT,
+};
+pub use layer::scripts::{
+    ScriptError, ScriptedBody, ScriptedResponse, MAX_DELAY_MS, MAX_QUEUED_SCRIPTS,
+    MAX_SCRIPTED_HEADERS,
+};
 
 use std::sync::Arc;
 
@@ -55,8 +63,8 @@ use tokio::sync::oneshot;
 /// A running fake. It stops when dropped (or with [`FakeZendesk::stop`]).
 pub struct FakeZendesk {
     base_url: String,
-    app: Arc<http::App>,
-    control: Arc<control::Control>,
+    app: Arc<stateful::App>,
+    control: Arc<layer::intercept::Control>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -78,7 +86,12 @@ impl FakeZendesk {
     /// The next `times` calls of `operation_id` answer `response` instead of
     /// the account (after any scripted before). A JSON body is checked
     /// against what the spec says that operation answers with that status
-    /// (Zendesk's error body for an error status it does not document).
+    /// (Zendesk's error body for an error status it does not document); the
+    /// status must be from 100 to 599, `delay_ms` at most [`MAX_DELAY_MS`],
+    /// `times` at least 1, headers valid HTTP (and not the ones that frame a
+    /// response, such as `Content-Length`), and an operation may have at
+    /// most [`MAX_QUEUED_SCRIPTS`] scripts queued. A refused script changes
+    /// nothing. A script is stored once, whatever `times` is.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -103,18 +116,27 @@ impl FakeZendesk {
         times: u32,
         response: ScriptedResponse,
     ) -> Result<(), ScriptError> {
-        self.control.script(operation_id, times, response)
+        self.control.scripts.add(operation_id, times, response)
     }
 
     /// Forgets every scripted response not yet sent.
     pub fn clear_scripts(&self) {
-        self.control.clear_scripts();
+        self.control.scripts.clear();
     }
 
-    /// Every request received (but those to [`ADMIN_PREFIX`]), oldest first,
-    /// without credentials.
+    /// The most recent requests received (but those to [`ADMIN_PREFIX`]),
+    /// oldest first, without credentials: at most [`Config::journal_limit`]
+    /// of them (and [`JOURNAL_BYTES_LIMIT`] bytes); [`Self::journal_dropped`]
+    /// says how many older ones were let go.
     pub fn journal(&self) -> Vec<RecordedRequest> {
-        self.control.journal()
+        self.control.journal.read().0
+    }
+
+    /// How many requests the journal let go to stay within its limits since
+    /// the start (or the last clear or reset); every request when the limit
+    /// is 0.
+    pub fn journal_dropped(&self) -> u64 {
+        self.control.journal.dropped()
     }
 
     /// The requests that called `operation_id`, oldest first.
@@ -127,15 +149,15 @@ impl FakeZendesk {
 
     /// Empties the journal.
     pub fn clear_journal(&self) {
-        self.control.clear_journal();
+        self.control.journal.clear();
     }
 
     /// Back to the seed: no side conversations, events or uploads, no
     /// scripts, an empty journal.
     pub fn reset(&self) {
         self.app.reset();
-        self.control.clear_scripts();
-        self.control.clear_journal();
+        self.control.scripts.clear();
+        self.control.journal.clear();
     }
 
     /// Adds a side conversation with its events to `ticket_id` directly, as
@@ -184,11 +206,11 @@ pub async fn start(config: Config) -> std::io::Result<FakeZendesk> {
 pub async fn serve_on(listener: TcpListener, config: Config) -> std::io::Result<FakeZendesk> {
     let address = listener.local_addr()?;
     let base_url = format!("http://{address}");
-    let http::Served {
+    let server::Served {
         router,
         app,
         control,
-    } = http::router(config, base_url.clone());
+    } = server::router(config, base_url.clone());
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, router)

@@ -7,6 +7,11 @@ use std::time::Duration;
 use clap::Parser;
 use zendesk_fake::{Config, Faults, RateLimitFault, Role, Seed};
 
+/// Every request allocates on whichever worker thread serves it: mimalloc's
+/// per-thread heaps do that without the system allocator's contention.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const AFTER_HELP: &str = "\
 The default account has three users (API token / OAuth token):
   admin@example.com     admin     admin-token     admin-oauth
@@ -53,6 +58,11 @@ struct Args {
     /// Milliseconds added before every answer.
     #[arg(long, value_name = "MS", default_value_t = 0)]
     latency_ms: u64,
+
+    /// Requests the journal (GET /__fake/journal) keeps, the most recent
+    /// ones; 0 keeps none.
+    #[arg(long, value_name = "N", default_value_t = zendesk_fake::DEFAULT_JOURNAL_LIMIT)]
+    journal_limit: usize,
 
     /// Check every response against the spec before sending it.
     #[arg(long)]
@@ -110,6 +120,7 @@ async fn main() -> ExitCode {
             random_seed: 0x5eed,
         },
         validate_responses: args.validate_responses,
+        journal_limit: args.journal_limit,
         ..Config::default()
     };
     let users: Vec<String> = config

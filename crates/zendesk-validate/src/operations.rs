@@ -57,21 +57,30 @@ impl Operation {
     /// Whether `path` (no query) fits this operation's path template,
     /// whatever the method.
     pub fn matches_path(&self, path: &str) -> bool {
-        let mut template = self.path.split('/');
-        let mut segments = path.split('/');
+        // Byte slices, segment by segment: a server calls this for every
+        // operation on every request.
+        let (mut template, mut path) = (self.path.as_bytes(), path.as_bytes());
         loop {
-            match (template.next(), segments.next()) {
+            let template_end = template.iter().position(|&b| b == b'/');
+            let path_end = path.iter().position(|&b| b == b'/');
+            let expected = &template[..template_end.unwrap_or(template.len())];
+            let segment = &path[..path_end.unwrap_or(path.len())];
+            let is_parameter = expected.len() >= 2
+                && expected[0] == b'{'
+                && expected[expected.len() - 1] == b'}';
+            let fits = if is_parameter {
+                !segment.is_empty()
+            } else {
+                expected == segment
+            };
+            if !fits {
+                return false;
+            }
+            match (template_end, path_end) {
                 (None, None) => return true,
-                (Some(expected), Some(segment)) => {
-                    let is_parameter = expected.starts_with('{') && expected.ends_with('}');
-                    let fits = if is_parameter {
-                        !segment.is_empty()
-                    } else {
-                        expected == segment
-                    };
-                    if !fits {
-                        return false;
-                    }
+                (Some(t), Some(p)) => {
+                    template = &template[t + 1..];
+                    path = &path[p + 1..];
                 }
                 _ => return false,
             }
@@ -88,10 +97,10 @@ pub fn operation(id: &str) -> Option<&'static Operation> {
 /// template without parameters wins over one with them
 /// (`/side_conversations/import` is not a side conversation id).
 pub fn operation_at(method: &str, path: &str) -> Option<&'static Operation> {
-    let mut matching: Vec<&'static Operation> = crate::OPERATIONS
+    // Called for every request a server sees: no allocation, one pass.
+    let parameters = |o: &Operation| o.path.bytes().filter(|&b| b == b'{').count();
+    crate::OPERATIONS
         .iter()
         .filter(|o| o.matches(method, path))
-        .collect();
-    matching.sort_by_key(|o| o.path.matches('{').count());
-    matching.first().copied()
+        .min_by_key(|o| parameters(o))
 }

@@ -1,3 +1,4 @@
+#![allow(dead_code)] // each test file uses its own part of the support module
 //! What several test files of the fake share.
 
 /// A plain HTTP client, to see what the zendesk client hides.

@@ -158,10 +158,6 @@ impl Store {
         store
     }
 
-    pub fn users(&self) -> &[User] {
-        &self.users
-    }
-
     // ---- ids, times and shapes ---------------------------------------------
 
     fn next_sequence(&mut self) -> u64 {

@@ -3,11 +3,10 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use std::sync::Arc;
 
 use crate::config::Faults;
 
@@ -71,11 +70,8 @@ impl FaultState {
     }
 }
 
-pub async fn inject(
-    State(state): State<Arc<FaultState>>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// The fault this request meets, if any; else the mode's answer.
+pub async fn inject(state: &FaultState, request: Request, next: Next) -> Response {
     if !state.faults.latency.is_zero() {
         tokio::time::sleep(state.faults.latency).await;
     }

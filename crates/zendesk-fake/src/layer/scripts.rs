@@ -1,33 +1,37 @@
-//! What a test controls besides the account: scripted responses (the next N
-//! calls of an operation answer what the test says) and the journal of every
-//! request the fake received. Both are reachable from Rust (the methods of
-//! [`crate::FakeZendesk`]) and over HTTP under [`ADMIN_PREFIX`].
+//! Scripted responses: the next N calls of an operation answer what a test
+//! says instead of the account. A script is stored once with a count of the
+//! calls it has left, so `times` costs nothing, and every part of it is
+//! checked when it is added: a bad one changes nothing.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::sync::Arc;
 
-/// Where the fake's own control API lives: a prefix the service never uses.
-pub const ADMIN_PREFIX: &str = "/__fake";
+/// The most scripts queued for one operation at once (each with its own
+/// `times`).
+pub const MAX_QUEUED_SCRIPTS: usize = 1_000;
 
-/// The largest request body the journal keeps (larger ones are cut).
-const JOURNAL_BODY_LIMIT: usize = 1024 * 1024;
+/// The longest delay a script may ask for: 10 minutes, in milliseconds.
+pub const MAX_DELAY_MS: u64 = 600_000;
 
-/// Request headers the journal never keeps: they carry credentials.
-const SECRET_HEADERS: [&str; 4] = [
-    "authorization",
-    "proxy-authorization",
-    "cookie",
-    "x-api-key",
+/// The most headers one scripted response may set.
+pub const MAX_SCRIPTED_HEADERS: usize = 64;
+
+/// Headers that say how a response is framed or carried: the server sets
+/// them from the body, and a scripted value would break the connection.
+const FRAMING_HEADERS: [&str; 5] = [
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "upgrade",
 ];
 
 /// The body of a scripted response.
@@ -122,7 +126,7 @@ impl ScriptedResponse {
         self
     }
 
-    fn into_response(self) -> Response {
+    pub(crate) fn to_response(&self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = if self.drop_connection {
             // A body that fails at once makes the server abort the connection.
@@ -133,13 +137,13 @@ impl ScriptedResponse {
             });
             (status, Body::from_stream(failing)).into_response()
         } else {
-            match self.body {
+            match &self.body {
                 ScriptedBody::Empty => status.into_response(),
                 ScriptedBody::Json(body) => (status, axum::Json(body)).into_response(),
                 ScriptedBody::Text(text) => (
                     status,
                     [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-                    text,
+                    text.clone(),
                 )
                     .into_response(),
             }
@@ -156,12 +160,29 @@ impl ScriptedResponse {
     }
 }
 
-/// Why a script was refused.
+/// Why a script was refused. Nothing is queued when one is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScriptError {
     /// No operation of the spec has this operationId.
-    #[error("no operation `{0}` in the spec")]
+    #[error("no operation `{0}` in the spec (`zendesk-validate --list` lists them)")]
     UnknownOperation(String),
+    /// `times` is 0.
+    #[error("`times` must be an integer from 1 to {max}, not 0", max = u32::MAX)]
+    NoTimes,
+    /// The operation has [`MAX_QUEUED_SCRIPTS`] scripts queued already.
+    #[error("{operation} has {MAX_QUEUED_SCRIPTS} scripts queued, the most it may have; DELETE /__fake/scripts, or give one script a larger `times`")]
+    QueueFull {
+        /// The operationId.
+        operation: String,
+    },
+    /// A field of the response is outside what it may be.
+    #[error("`{field}` {problem}")]
+    InvalidField {
+        /// The field, as a JSON pointer into the script (`/response/status`).
+        field: String,
+        /// What is wrong, with the allowed range.
+        problem: String,
+    },
     /// The scripted JSON body breaks the schema the spec gives that response.
     #[error("the scripted {operation} {status} body breaks the spec at `{pointer}`: {message}")]
     BodyBreaksSpec {
@@ -176,38 +197,34 @@ pub enum ScriptError {
     },
 }
 
-/// One request as the fake received it, credentials left out.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RecordedRequest {
-    /// `GET`, `POST`, ...
-    pub method: String,
-    /// The path, without the query.
-    pub path: String,
-    /// The query string, if any (without `?`).
-    pub query: Option<String>,
-    /// The operation of the spec it calls, if any.
-    pub operation_id: Option<String>,
-    /// Every header but those that carry credentials, names in lower case.
-    pub headers: BTreeMap<String, String>,
-    /// The body, when it is JSON.
-    pub json: Option<Value>,
-    /// The body's size in bytes.
-    pub body_bytes: usize,
-    /// The status the fake answered.
-    pub status: u16,
+impl ScriptError {
+    fn field(field: &str, problem: impl Into<String>) -> Self {
+        ScriptError::InvalidField {
+            field: field.to_string(),
+            problem: problem.into(),
+        }
+    }
 }
 
-/// Scripts and journal, shared by the middleware and the control API.
+/// A script in its queue: the response, and the calls it still answers.
+#[derive(Debug)]
+struct Queued {
+    response: ScriptedResponse,
+    remaining: u32,
+}
+
+/// Every operation's queue of scripts.
 #[derive(Debug, Default)]
-pub struct Control {
-    scripts: Mutex<HashMap<String, VecDeque<ScriptedResponse>>>,
-    journal: Mutex<Vec<RecordedRequest>>,
+pub struct Scripts {
+    queues: Mutex<HashMap<&'static str, VecDeque<Queued>>>,
+    /// Scripts queued over every operation: with none, a request takes no lock.
+    queued: AtomicUsize,
 }
 
-impl Control {
+impl Scripts {
     /// The next `times` calls of `operation_id` answer `response`, after any
     /// already scripted for it.
-    pub fn script(
+    pub fn add(
         &self,
         operation_id: &str,
         times: u32,
@@ -215,50 +232,120 @@ impl Control {
     ) -> Result<(), ScriptError> {
         let operation = zendesk_validate::operation(operation_id)
             .ok_or_else(|| ScriptError::UnknownOperation(operation_id.to_string()))?;
+        if times == 0 {
+            return Err(ScriptError::NoTimes);
+        }
+        check_response(&response)?;
         if let ScriptedBody::Json(body) = &response.body {
             check_scripted_body(operation.id, response.status, body)?;
         }
-        let mut scripts = self.scripts.lock().unwrap_or_else(|e| e.into_inner());
-        let queue = scripts.entry(operation.id.to_string()).or_default();
-        queue.extend(std::iter::repeat_n(response, times as usize));
+        let mut queues = self.lock();
+        let queue = queues.entry(operation.id).or_default();
+        if queue.len() >= MAX_QUEUED_SCRIPTS {
+            return Err(ScriptError::QueueFull {
+                operation: operation.id.to_string(),
+            });
+        }
+        queue.push_back(Queued {
+            response,
+            remaining: times,
+        });
+        self.queued.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
     /// Forgets every script not yet used.
-    pub fn clear_scripts(&self) {
-        self.scripts
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+    pub fn clear(&self) {
+        let mut queues = self.lock();
+        queues.clear();
+        self.queued.store(0, Ordering::Relaxed);
     }
 
-    fn next_scripted(&self, operation_id: &str) -> Option<ScriptedResponse> {
-        let mut scripts = self.scripts.lock().unwrap_or_else(|e| e.into_inner());
-        scripts.get_mut(operation_id)?.pop_front()
+    /// The response the next call of `operation_id` gets, if one is scripted.
+    pub fn next(&self, operation_id: &str) -> Option<ScriptedResponse> {
+        if self.queued.load(Ordering::Relaxed) == 0 {
+            return None;
+        }
+        let mut queues = self.lock();
+        let queue = queues.get_mut(operation_id)?;
+        let front = queue.front_mut()?;
+        front.remaining -= 1;
+        if front.remaining > 0 {
+            return Some(front.response.clone());
+        }
+        let used_up = queue.pop_front()?;
+        self.queued.fetch_sub(1, Ordering::Relaxed);
+        Some(used_up.response)
     }
 
-    /// Every request received since the start (or the last clear), in order.
-    pub fn journal(&self) -> Vec<RecordedRequest> {
-        self.journal
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+    /// The scripts queued, per operation: the status each answers and the
+    /// calls it has left.
+    pub fn pending(&self) -> Value {
+        let queues = self.lock();
+        let mut operations: Vec<_> = queues.iter().filter(|(_, q)| !q.is_empty()).collect();
+        operations.sort_by_key(|(id, _)| **id);
+        let listed: serde_json::Map<String, Value> = operations
+            .into_iter()
+            .map(|(id, queue)| {
+                let scripts = queue
+                    .iter()
+                    .map(|q| json!({"status": q.response.status, "remaining": q.remaining}))
+                    .collect();
+                (id.to_string(), Value::Array(scripts))
+            })
+            .collect();
+        Value::Object(listed)
     }
 
-    /// Empties the journal.
-    pub fn clear_journal(&self) {
-        self.journal
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<&'static str, VecDeque<Queued>>> {
+        self.queues.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
 
-    fn record(&self, entry: RecordedRequest) {
-        self.journal
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(entry);
+/// The parts of a response that HTTP bounds: a status from 100 to 599, a
+/// delay of at most [`MAX_DELAY_MS`], headers that are valid and do not
+/// frame the response.
+fn check_response(response: &ScriptedResponse) -> Result<(), ScriptError> {
+    if !(100..=599).contains(&response.status) {
+        return Err(ScriptError::field(
+            "/response/status",
+            format!("must be an integer from 100 to 599, not {}", response.status),
+        ));
     }
+    if response.delay_ms > MAX_DELAY_MS {
+        return Err(ScriptError::field(
+            "/response/delay_ms",
+            format!(
+                "must be an integer from 0 to {MAX_DELAY_MS} (10 minutes), not {}",
+                response.delay_ms
+            ),
+        ));
+    }
+    if response.headers.len() > MAX_SCRIPTED_HEADERS {
+        return Err(ScriptError::field(
+            "/response/headers",
+            format!(
+                "may hold at most {MAX_SCRIPTED_HEADERS} headers, not {}",
+                response.headers.len()
+            ),
+        ));
+    }
+    for (name, value) in &response.headers {
+        let pointer = format!("/response/headers/{}", name.replace('~', "~0").replace('/', "~1"));
+        let parsed = HeaderName::try_from(name.as_str()).map_err(|_| {
+            ScriptError::field(&pointer, "is not a valid HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only)")
+        })?;
+        if FRAMING_HEADERS.contains(&parsed.as_str()) {
+            return Err(ScriptError::field(
+                &pointer,
+                "frames the response, which the server does from the body; it cannot be scripted",
+            ));
+        }
+        HeaderValue::try_from(value.as_str()).map_err(|_| {
+            ScriptError::field(&pointer, "is not a valid HTTP header value (no control characters)")
+        })?;
+    }
+    Ok(())
 }
 
 /// A scripted JSON body must be what the spec says that response holds; an
@@ -285,105 +372,3 @@ fn check_scripted_body(operation_id: &str, status: u16, body: &Value) -> Result<
     }
 }
 
-/// Records every request in the journal and answers scripted calls before
-/// anything else sees them.
-pub async fn script_and_record(
-    State(control): State<Arc<Control>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let path = request.uri().path().to_string();
-    if path.starts_with(ADMIN_PREFIX) {
-        return next.run(request).await;
-    }
-    let method = request.method().as_str().to_string();
-    let query = request.uri().query().map(str::to_string);
-    let operation_id = zendesk_validate::operation_at(&method, &path).map(|o| o.id.to_string());
-    let headers: BTreeMap<String, String> = request
-        .headers()
-        .iter()
-        .filter(|(name, _)| !SECRET_HEADERS.contains(&name.as_str()))
-        .map(|(name, value)| {
-            (
-                name.as_str().to_string(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
-    let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX)
-        .await
-        .unwrap_or_default();
-    let json = serde_json::from_slice::<Value>(&bytes[..bytes.len().min(JOURNAL_BODY_LIMIT)]).ok();
-    let body_bytes = bytes.len();
-    let request = Request::from_parts(parts, Body::from(bytes));
-
-    let scripted = operation_id
-        .as_deref()
-        .and_then(|id| control.next_scripted(id));
-    let response = match scripted {
-        Some(scripted) => {
-            if scripted.delay_ms > 0 {
-                tokio::time::sleep(Duration::from_millis(scripted.delay_ms)).await;
-            }
-            scripted.into_response()
-        }
-        None => next.run(request).await,
-    };
-    control.record(RecordedRequest {
-        method,
-        path,
-        query,
-        operation_id,
-        headers,
-        json,
-        body_bytes,
-        status: response.status().as_u16(),
-    });
-    response
-}
-
-/// `POST /__fake/scripts` body.
-#[derive(Debug, Deserialize)]
-pub struct ScriptRequest {
-    operation: String,
-    #[serde(default = "one")]
-    times: u32,
-    response: ScriptedResponse,
-}
-
-fn one() -> u32 {
-    1
-}
-
-/// `POST /__fake/scripts`: `{"operation": .., "times": n, "response": {..}}`.
-pub async fn add_script(
-    State(control): State<Arc<Control>>,
-    axum::Json(script): axum::Json<ScriptRequest>,
-) -> Response {
-    match control.script(&script.operation, script.times, script.response) {
-        Ok(()) => StatusCode::CREATED.into_response(),
-        Err(error) => (
-            StatusCode::BAD_REQUEST,
-            axum::Json(json!({"error": "InvalidScript", "description": error.to_string()})),
-        )
-            .into_response(),
-    }
-}
-
-/// `DELETE /__fake/scripts`.
-pub async fn clear_scripts(State(control): State<Arc<Control>>) -> StatusCode {
-    control.clear_scripts();
-    StatusCode::NO_CONTENT
-}
-
-/// `GET /__fake/journal`: `{"requests": [..]}`, oldest first.
-pub async fn journal(State(control): State<Arc<Control>>) -> axum::Json<Value> {
-    axum::Json(json!({ "requests": control.journal() }))
-}
-
-/// `DELETE /__fake/journal`.
-pub async fn clear_journal(State(control): State<Arc<Control>>) -> StatusCode {
-    control.clear_journal();
-    StatusCode::NO_CONTENT
-}

@@ -1,6 +1,7 @@
-//! The HTTP side: one route per operation of the spec. Every request is
-//! signed in and checked against the operation's roles; every JSON body is
-//! checked against the spec with `zendesk-validate` before anything changes.
+//! The stateful mode's routes: one per operation of the spec. Every request
+//! is signed in and checked against the operation's roles; every JSON body
+//! is checked against the spec with `zendesk-validate` before anything
+//! changes.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -16,78 +17,34 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::config::{Config, User};
-use crate::control::{self, Control};
 use crate::errors::ApiError;
-use crate::faults::{self, FaultState};
-use crate::multipart;
-use crate::response_headers;
-use crate::store::Store;
+use super::multipart;
+use super::store::Store;
 
 pub struct App {
     store: Mutex<Store>,
     config: Config,
     base_url: String,
+    sign_in: SignIn,
 }
 
 type Shared = State<Arc<App>>;
 type Params = Query<HashMap<String, String>>;
 
-/// The fake's routes, and the handles its owner controls it with.
-pub struct Served {
-    pub router: Router,
-    pub app: Arc<App>,
-    pub control: Arc<Control>,
-}
-
-pub fn router(config: Config, base_url: String) -> Served {
-    let faults = Arc::new(FaultState::new(config.faults.clone()));
-    let headers = Arc::new(response_headers::RateLimitCounter::new(&config.faults));
-    let control = Arc::new(Control::default());
-    let app = Arc::new(App {
-        store: Mutex::new(Store::new(&config.seed, base_url.clone())),
-        config,
-        base_url,
-    });
-    let admin = Router::new()
-        .route(
-            "/scripts",
-            post(control::add_script).delete(control::clear_scripts),
-        )
-        .route(
-            "/journal",
-            get(control::journal).delete(control::clear_journal),
-        )
-        .with_state(control.clone())
-        .merge(
-            Router::new()
-                .route("/reset", post(reset))
-                .route(
-                    "/tickets/{ticket_id}/side_conversations",
-                    post(seed_side_conversation),
-                )
-                .with_state((app.clone(), control.clone())),
-        );
-    let api = operations_router(app.clone())
-        .layer(axum::middleware::from_fn_with_state(faults, faults::inject));
-    let router = Router::new()
-        .nest(control::ADMIN_PREFIX, admin)
-        .merge(api)
-        .layer(axum::middleware::from_fn_with_state(
-            control.clone(),
-            control::script_and_record,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            headers,
-            response_headers::add,
-        ));
-    Served {
-        router,
-        app,
-        control,
+impl App {
+    pub fn new(config: Config, base_url: String) -> App {
+        App {
+            store: Mutex::new(Store::new(&config.seed, base_url.clone())),
+            sign_in: SignIn::new(&config.seed.users),
+            config,
+            base_url,
+        }
     }
 }
 
-fn operations_router(app: Arc<App>) -> Router {
+/// One route per operation of the spec; an operation without a handler, or
+/// a method the spec does not define, is answered by [`unhandled`].
+pub fn routes(app: Arc<App>) -> Router {
     Router::new()
         .route(
             "/api/v2/tickets/{ticket_id}/side_conversations",
@@ -174,22 +131,20 @@ impl App {
     ) -> Response {
         let result = self.signed_in(operation_id, headers).and_then(|user| {
             let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
-            action(&mut store, &user)
+            action(&mut store, user)
         });
         match result {
-            Ok(body) => self.respond(
-                operation_id,
-                status,
-                serde_json::to_value(body).unwrap_or(Value::Null),
-            ),
-            Err(error) => self.respond(operation_id, error.status, error.body()),
+            Ok(body) => self.respond(operation_id, status, &body),
+            Err(error) => self.respond(operation_id, error.status, &error.body()),
         }
     }
 
     /// The signed-in user, if they may call the operation.
-    fn signed_in(&self, operation_id: &str, headers: &HeaderMap) -> Result<User, ApiError> {
-        let store = self.store.lock().unwrap_or_else(|e| e.into_inner());
-        let user = authenticate(store.users(), headers).ok_or_else(ApiError::unauthorized)?;
+    fn signed_in(&self, operation_id: &str, headers: &HeaderMap) -> Result<&User, ApiError> {
+        let user = self
+            .sign_in
+            .user(&self.config.seed.users, headers)
+            .ok_or_else(ApiError::unauthorized)?;
         let allowed_for =
             zendesk_validate::operation(operation_id).map_or(&[][..], |o| o.allowed_for);
         if !user.role.may(allowed_for) {
@@ -198,50 +153,83 @@ impl App {
         Ok(user)
     }
 
-    fn respond(&self, operation_id: &str, status: StatusCode, body: Value) -> Response {
+    /// The body as JSON, written straight from its type (a `Value` is built
+    /// only to check it, when responses are checked).
+    fn respond<T: Serialize>(&self, operation_id: &str, status: StatusCode, body: &T) -> Response {
         if status == StatusCode::NO_CONTENT {
             return status.into_response();
         }
         if self.config.validate_responses {
-            let status_text = status.as_u16().to_string();
-            if let Ok(validator) = zendesk_validate::response(operation_id, &status_text) {
-                let violations = validator.validate(&body);
-                if let Some(first) = violations.first() {
-                    let error = json!({
-                        "error": "FakeResponseInvalid",
-                        "description": format!("the fake's {operation_id} {status_text} response breaks the spec at {}: {}", first.pointer, first.message),
-                    });
-                    return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(error)).into_response();
-                }
+            if let Some(error) = response_violation(operation_id, status, body) {
+                return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(error)).into_response();
             }
         }
-        (status, axum::Json(body)).into_response()
+        json_response(status, body)
     }
 }
 
-/// `POST /__fake/reset`: the seed again, no scripts, an empty journal.
-async fn reset(State((app, control)): State<(Arc<App>, Arc<Control>)>) -> StatusCode {
-    app.reset();
-    control.clear_scripts();
-    control.clear_journal();
-    StatusCode::NO_CONTENT
+/// `body` as an `application/json` response, written into a buffer sized
+/// for a typical page (axum's `Json` starts at 128 bytes and grows).
+fn json_response<T: Serialize>(status: StatusCode, body: &T) -> Response {
+    let mut bytes = Vec::with_capacity(1024);
+    match serde_json::to_writer(&mut bytes, body) {
+        Ok(()) => (
+            status,
+            [(header::CONTENT_TYPE, "application/json")],
+            bytes,
+        )
+            .into_response(),
+        Err(error) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            axum::Json(json!({"error": "FakeResponseInvalid", "description": error.to_string()})),
+        )
+            .into_response(),
+    }
 }
 
-/// `POST /__fake/tickets/{ticket_id}/side_conversations`: an
-/// `ImportSideConversation` body, imported without signing in.
-async fn seed_side_conversation(
-    State((app, _)): State<(Arc<App>, Arc<Control>)>,
-    Path(ticket): Path<String>,
-    body: Bytes,
-) -> Response {
-    let result = id(&ticket, "ticket").and_then(|ticket_id| {
-        let body: Value = serde_json::from_slice(&body)
-            .map_err(|e| ApiError::bad_request(format!("the body is not JSON: {e}")))?;
-        app.seed_side_conversation(ticket_id, &body)
-    });
-    match result {
-        Ok(created) => (StatusCode::CREATED, axum::Json(created)).into_response(),
-        Err(error) => error.into_response(),
+/// Zendesk's error body naming the first place where the fake's own
+/// response breaks the spec, if it does.
+fn response_violation<T: Serialize>(operation_id: &str, status: StatusCode, body: &T) -> Option<Value> {
+    let status_text = status.as_u16().to_string();
+    let validator = zendesk_validate::response(operation_id, &status_text).ok()?;
+    let body = serde_json::to_value(body).unwrap_or(Value::Null);
+    let violations = validator.validate(&body);
+    let first = violations.first()?;
+    Some(json!({
+        "error": "FakeResponseInvalid",
+        "description": format!("the fake's {operation_id} {status_text} response breaks the spec at {}: {}", first.pointer, first.message),
+    }))
+}
+
+/// Who a request's `Authorization` signs in: the exact header values of
+/// every user's credentials are known in advance, so most requests are a
+/// lookup; anything else (an email in other letter case) is decoded.
+struct SignIn {
+    by_header: HashMap<Vec<u8>, usize>,
+}
+
+impl SignIn {
+    fn new(users: &[User]) -> SignIn {
+        let mut by_header = HashMap::new();
+        for (index, user) in users.iter().enumerate() {
+            if let Some(token) = &user.oauth_token {
+                by_header.insert(format!("Bearer {token}").into_bytes(), index);
+            }
+            if let Some(token) = &user.api_token {
+                let credentials = format!("{}/token:{token}", user.email);
+                let encoded = base64::engine::general_purpose::STANDARD.encode(credentials);
+                by_header.insert(format!("Basic {encoded}").into_bytes(), index);
+            }
+        }
+        SignIn { by_header }
+    }
+
+    fn user<'a>(&self, users: &'a [User], headers: &HeaderMap) -> Option<&'a User> {
+        let value = headers.get(header::AUTHORIZATION)?;
+        match self.by_header.get(value.as_bytes()) {
+            Some(&index) => users.get(index),
+            None => authenticate(users, value.to_str().ok()?),
+        }
     }
 }
 
@@ -313,14 +301,13 @@ fn unhandled_error(
     }
 }
 
-/// The user whose API token (basic) or OAuth token (bearer) the request carries.
-fn authenticate(users: &[User], headers: &HeaderMap) -> Option<User> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+/// The user whose API token (basic) or OAuth token (bearer) an
+/// `Authorization` value carries.
+fn authenticate<'a>(users: &'a [User], value: &str) -> Option<&'a User> {
     if let Some(token) = value.strip_prefix("Bearer ") {
         return users
             .iter()
-            .find(|u| u.oauth_token.as_deref() == Some(token.trim()))
-            .cloned();
+            .find(|u| u.oauth_token.as_deref() == Some(token.trim()));
     }
     let encoded = value.strip_prefix("Basic ")?;
     let decoded = String::from_utf8(
@@ -334,7 +321,6 @@ fn authenticate(users: &[User], headers: &HeaderMap) -> Option<User> {
     users
         .iter()
         .find(|u| u.email.eq_ignore_ascii_case(email) && u.api_token.as_deref() == Some(secret))
-        .cloned()
 }
 
 /// A request body checked against the operation's schema: 400 when it is
