@@ -11,6 +11,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::errors::{Error, ErrorKind};
 use crate::hooks::ClientSettings;
+use crate::pacing::Pacing;
 use crate::retry::RetryPolicy;
 use crate::Client;
 
@@ -119,6 +120,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
+    pacing: Pacing,
     allow_insecure_http: bool,
 }
 
@@ -130,6 +132,7 @@ impl Default for ClientBuilder {
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
+            pacing: Pacing::default(),
             allow_insecure_http: false,
         }
     }
@@ -172,6 +175,14 @@ impl ClientBuilder {
     /// The longest connecting may take (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// How requests are paced under the account's rate limit (on by
+    /// default; [`Pacing::off`] turns it off). The budget is shared by every
+    /// clone of the client built here and every task using them.
+    pub fn pacing(mut self, pacing: Pacing) -> Self {
+        self.pacing = pacing;
         self
     }
 
@@ -234,7 +245,9 @@ impl ClientBuilder {
         })?;
         let base_url = checked_base_url(&base_url, self.allow_insecure_http)?;
         // Installs the TLS provider before the HTTP client is built.
-        let settings = ClientSettings::new().with_retry(self.retry);
+        let settings = ClientSettings::new()
+            .with_retry(self.retry)
+            .with_pacing(self.pacing);
         let mut headers = HeaderMap::new();
         if let Some(credentials) = &self.credentials {
             headers.insert(AUTHORIZATION, credentials.header()?);

@@ -2,11 +2,13 @@
 //! `ClientHooks`): retries, tracing, and the marks the error type reads.
 
 use std::cell::Cell;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use progenitor_client::{ClientHooks, OperationInfo};
 use tracing::Instrument;
 
+use crate::pacing::{Budget, Pacing};
 use crate::retry::{decide, is_idempotent, retry_after, Decision, RetryPolicy};
 use crate::Client;
 
@@ -25,6 +27,8 @@ pub(crate) const RAW_BODY_HEADER: &str = "x-zendesk-client-raw-body";
 #[derive(Debug, Clone)]
 pub struct ClientSettings {
     pub(crate) retry: RetryPolicy,
+    /// Shared by every clone of the client.
+    pub(crate) budget: Arc<Budget>,
 }
 
 impl ClientSettings {
@@ -34,12 +38,19 @@ impl ClientSettings {
         let _ = rustls::crypto::ring::default_provider().install_default();
         ClientSettings {
             retry: RetryPolicy::default(),
+            budget: Arc::new(Budget::new(Pacing::default())),
         }
     }
 
     /// The same settings with another retry policy.
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// The same settings with another pacing, and a budget of its own.
+    pub fn with_pacing(mut self, pacing: Pacing) -> Self {
+        self.budget = Arc::new(Budget::new(pacing));
         self
     }
 }
@@ -97,9 +108,22 @@ impl ClientHooks<ClientSettings> for Client {
                 status = tracing::field::Empty,
                 duration_ms = tracing::field::Empty,
             );
+            // Every attempt waits for the client's shared budget; the
+            // response tells the budget what the account has left.
+            let ticket = self
+                .inner
+                .budget
+                .admit(info.operation_id)
+                .instrument(span.clone())
+                .await;
             let started = Instant::now();
             let result = self.client.execute(pending).instrument(span.clone()).await;
             span.record("duration_ms", started.elapsed().as_millis() as u64);
+            if let Ok(response) = &result {
+                self.inner
+                    .budget
+                    .observe(ticket, response.headers(), response.status().as_u16());
+            }
             let wait = match &result {
                 Ok(response) => {
                     span.record("status", response.status().as_u16());

@@ -183,9 +183,16 @@ impl Default for Seed {
 /// Faults to inject, all off by default, so clients can test their retries.
 #[derive(Debug, Clone, Default)]
 pub struct Faults {
-    /// Answer 429 (plain text, with `Retry-After`) once more than
-    /// `requests` arrive within one `window`.
+    /// The account's rate limit: 429 (plain text, with `Retry-After`) once
+    /// `requests` have arrived within one window. Without it, responses
+    /// report 700 a minute and nothing is refused.
     pub rate_limit: Option<RateLimitFault>,
+    /// Limits of single operations on top of the account's, which the
+    /// account's headers do not show (as on the service).
+    pub endpoint_limits: Vec<EndpointLimit>,
+    /// The share of the account's budget (0.0 to below 1.0) that another
+    /// integration of the same account spends, evenly over each window.
+    pub foreign_share: f64,
     /// The share of requests (0.0 to 1.0) answered 503 before they are handled.
     pub unavailable_share: f64,
     /// The `Retry-After` of those 503s, in seconds.
@@ -196,15 +203,73 @@ pub struct Faults {
     pub random_seed: u64,
 }
 
-/// 429s past a number of requests in a window of time.
+impl Faults {
+    /// The limits Zendesk documents for `plan`: its account limit a
+    /// minute, and the incremental export's 10 a minute (`spec/NOTES.md`,
+    /// "Rate limits", gives the sources).
+    pub fn zendesk_limits(plan: ZendeskPlan) -> Faults {
+        Faults {
+            rate_limit: Some(RateLimitFault {
+                requests: plan.requests_per_minute(),
+                window: Duration::from_secs(60),
+            }),
+            endpoint_limits: vec![EndpointLimit {
+                operation: "IncrementalSideConversationEventExport".into(),
+                requests: 10,
+                window: Duration::from_secs(60),
+            }],
+            ..Faults::default()
+        }
+    }
+}
+
+/// A Zendesk Suite plan, for [`Faults::zendesk_limits`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ZendeskPlan {
+    /// 200 requests a minute.
+    Team,
+    /// 400 requests a minute.
+    Growth,
+    /// 400 requests a minute.
+    Professional,
+    /// 700 requests a minute.
+    Enterprise,
+    /// 2,500 requests a minute (also the High Volume API add-on's).
+    EnterprisePlus,
+}
+
+impl ZendeskPlan {
+    /// The account's Support API requests a minute.
+    pub fn requests_per_minute(self) -> u32 {
+        match self {
+            ZendeskPlan::Team => 200,
+            ZendeskPlan::Growth | ZendeskPlan::Professional => 400,
+            ZendeskPlan::Enterprise => 700,
+            ZendeskPlan::EnterprisePlus => 2500,
+        }
+    }
+}
+
+/// 429s past a number of requests in a window of time. Windows follow one
+/// another from the fake's start; a 429's `Retry-After` is the seconds until
+/// the current one ends.
 #[derive(Debug, Clone, Copy)]
 pub struct RateLimitFault {
     /// Requests answered per window.
     pub requests: u32,
-    /// The window, which starts at the first request after the last one ended.
+    /// The window.
     pub window: Duration,
-    /// The `Retry-After` of the 429, in seconds.
-    pub retry_after: u64,
+}
+
+/// A limit of one operation, on top of the account's.
+#[derive(Debug, Clone)]
+pub struct EndpointLimit {
+    /// The operationId.
+    pub operation: String,
+    /// Requests of it answered per window.
+    pub requests: u32,
+    /// The window.
+    pub window: Duration,
 }
 
 /// How a fake account behaves.

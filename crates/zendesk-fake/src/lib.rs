@@ -43,7 +43,8 @@ mod server;
 mod stateful;
 
 pub use config::{
-    Config, Faults, RateLimitFault, Role, Seed, SeedAttachment, SeedComment, SeedTicket, User,
+    Config, EndpointLimit, Faults, RateLimitFault, Role, Seed, SeedAttachment, SeedComment,
+    SeedTicket, User, ZendeskPlan,
 };
 pub use control_api::MAX_CONTROL_BODY;
 pub use layer::intercept::{ADMIN_PREFIX, MAX_REQUEST_BODY};
@@ -210,7 +211,7 @@ pub async fn serve_on(listener: TcpListener, config: Config) -> std::io::Result<
         router,
         app,
         control,
-    } = server::router(config, base_url.clone());
+    } = server::router(config, base_url.clone())?;
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, router)

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use zendesk_fake::{Config, Faults, RateLimitFault, Role, Seed};
+use zendesk_fake::{Config, EndpointLimit, Faults, RateLimitFault, Role, Seed, ZendeskPlan};
 
 /// Every request allocates on whichever worker thread serves it: mimalloc's
 /// per-thread heaps do that without the system allocator's contention.
@@ -48,8 +48,27 @@ struct Args {
     rate_limit: Option<u32>,
 
     /// The rate limit's window, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
     rate_limit_window: u64,
+
+    /// A limit of one operation on top of the account's, as
+    /// OPERATION=REQUESTS/SECONDS (IncrementalSideConversationEventExport=10/60);
+    /// repeatable.
+    #[arg(long, value_name = "OPERATION=N/SECONDS", value_parser = parse_endpoint_limit)]
+    endpoint_limit: Vec<EndpointLimit>,
+
+    /// Zendesk's documented limits for a Suite plan: its account limit a
+    /// minute (team 200, growth 400, professional 400, enterprise 700,
+    /// enterprise-plus 2500) and the incremental export's 10 a minute;
+    /// --rate-limit and --endpoint-limit override them.
+    #[arg(long, value_name = "PLAN", value_parser = parse_plan)]
+    zendesk_limits: Option<ZendeskPlan>,
+
+    /// The share of the account's budget another integration spends (0.0 to
+    /// below 1.0), evenly over each window.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.0)]
+    foreign_share: f64,
 
     /// The share of requests answered 503 (0.0 to 1.0).
     #[arg(long, value_name = "SHARE", default_value_t = 0.0)]
@@ -71,6 +90,39 @@ struct Args {
     /// Print the default seed as JSON and exit.
     #[arg(long)]
     print_seed: bool,
+}
+
+/// `OPERATION=REQUESTS/SECONDS`, the operation one of the spec's.
+fn parse_endpoint_limit(text: &str) -> Result<EndpointLimit, String> {
+    let usage = || format!("{text:?} is not OPERATION=REQUESTS/SECONDS (ShowAttachment=100/60)");
+    let (operation, rate) = text.split_once('=').ok_or_else(usage)?;
+    let (requests, seconds) = rate.split_once('/').ok_or_else(usage)?;
+    let requests: u32 = requests.trim().parse().map_err(|_| usage())?;
+    let seconds: u64 = seconds.trim().parse().map_err(|_| usage())?;
+    if !(1..=86_400).contains(&seconds) {
+        return Err(format!("{text:?}: the window must be from 1 to 86400 seconds"));
+    }
+    let operation = zendesk_validate::operation(operation.trim()).ok_or_else(|| {
+        format!("{text:?}: no operation {operation:?} in the spec (zendesk-validate --list lists them)")
+    })?;
+    Ok(EndpointLimit {
+        operation: operation.id.to_string(),
+        requests,
+        window: Duration::from_secs(seconds),
+    })
+}
+
+fn parse_plan(text: &str) -> Result<ZendeskPlan, String> {
+    match text {
+        "team" => Ok(ZendeskPlan::Team),
+        "growth" => Ok(ZendeskPlan::Growth),
+        "professional" => Ok(ZendeskPlan::Professional),
+        "enterprise" => Ok(ZendeskPlan::Enterprise),
+        "enterprise-plus" => Ok(ZendeskPlan::EnterprisePlus),
+        other => Err(format!(
+            "{other:?} is not a plan: team, growth, professional, enterprise or enterprise-plus"
+        )),
+    }
 }
 
 /// Prints a line; a reader that went away does not stop the server.
@@ -106,18 +158,30 @@ async fn main() -> ExitCode {
         },
     };
     seed.generated_events += args.generated_events;
+    if !(0.0..1.0).contains(&args.foreign_share) {
+        eprintln!("zendesk-fake: --foreign-share must be from 0.0 to below 1.0");
+        return ExitCode::from(2);
+    }
+    let mut faults = args.zendesk_limits.map(Faults::zendesk_limits).unwrap_or_default();
+    if let Some(requests) = args.rate_limit {
+        faults.rate_limit = Some(RateLimitFault {
+            requests,
+            window: Duration::from_secs(args.rate_limit_window),
+        });
+    }
+    for limit in args.endpoint_limit {
+        faults.endpoint_limits.retain(|l| l.operation != limit.operation);
+        faults.endpoint_limits.push(limit);
+    }
     let config = Config {
         seed,
         faults: Faults {
-            rate_limit: args.rate_limit.map(|requests| RateLimitFault {
-                requests,
-                window: Duration::from_secs(args.rate_limit_window),
-                retry_after: args.rate_limit_window,
-            }),
+            foreign_share: args.foreign_share,
             unavailable_share: args.unavailable_share,
             unavailable_retry_after: 1,
             latency: Duration::from_millis(args.latency_ms),
             random_seed: 0x5eed,
+            ..faults
         },
         validate_responses: args.validate_responses,
         journal_limit: args.journal_limit,

@@ -18,8 +18,10 @@ pub struct Served {
     pub control: Arc<Control>,
 }
 
-pub fn router(config: Config, base_url: String) -> Served {
-    let layer = Arc::new(Layer::new(&config));
+/// The fake's router; a configuration it cannot serve (an endpoint limit of
+/// an unknown operation) is refused.
+pub fn router(config: Config, base_url: String) -> std::io::Result<Served> {
+    let layer = Arc::new(Layer::new(&config)?);
     let control = layer.control.clone();
     let app = Arc::new(App::new(config, base_url));
     let api = stateful::routes(app.clone())
@@ -28,9 +30,9 @@ pub fn router(config: Config, base_url: String) -> Served {
         .nest(ADMIN_PREFIX, control_api::router(app.clone(), control.clone()))
         .merge(api)
         .layer(axum::middleware::from_fn_with_state(layer, layer::handle));
-    Served {
+    Ok(Served {
         router,
         app,
         control,
-    }
+    })
 }

@@ -7,7 +7,7 @@ mod steps;
 
 use std::time::Duration;
 
-use zendesk_client::{Client, Credentials, RetryPolicy};
+use zendesk_client::{Client, Credentials, Pacing, RetryPolicy};
 use zendesk_fake::{Config, Faults, RateLimitFault};
 
 fn faulty() -> Config {
@@ -17,12 +17,12 @@ fn faulty() -> Config {
             rate_limit: Some(RateLimitFault {
                 requests: 12,
                 window: Duration::from_secs(1),
-                retry_after: 1,
             }),
             unavailable_share: 0.2,
             unavailable_retry_after: 0,
             latency: Duration::from_millis(2),
             random_seed: 7,
+            ..Faults::default()
         },
         ..Config::default()
     }
@@ -40,12 +40,15 @@ fn client(base_url: &str, email: &str, token: &str, retry: RetryPolicy) -> Clien
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_faults_fire() {
     let fake = zendesk_fake::start(faulty()).await.unwrap();
-    let bare = client(
-        fake.base_url(),
-        "agent@example.com",
-        "agent-token",
-        RetryPolicy::none(),
-    );
+    // No retries and no pacing: every fault reaches the caller (pacing would
+    // wait out the rate limit instead of meeting its 429s).
+    let bare = Client::builder()
+        .base_url(fake.base_url())
+        .credentials(Credentials::api_token("agent@example.com", "agent-token"))
+        .retry(RetryPolicy::none())
+        .pacing(Pacing::off())
+        .build()
+        .unwrap();
     let mut statuses = Vec::new();
     for _ in 0..40 {
         let status = match bare.show_attachment().attachment_id(498_483).send().await {

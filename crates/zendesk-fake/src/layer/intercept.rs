@@ -6,10 +6,8 @@ use std::time::Duration;
 
 use axum::body::{Body, HttpBody};
 use axum::extract::Request;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::faults::{self, FaultState};
 use super::journal::{Journal, Received};
 use super::scripts::Scripts;
 use crate::errors::ApiError;
@@ -38,16 +36,18 @@ impl Control {
 }
 
 /// Records every request in the journal and answers scripted calls before
-/// anything else sees them; the rest meet the faults, then the mode.
-pub async fn script_and_record(
+/// anything else sees them; the rest are answered by `otherwise` (the rate
+/// limits, the faults, then the mode).
+pub async fn script_and_record<F, Fut>(
     control: &Control,
-    faults: &FaultState,
+    operation_id: Option<&'static str>,
     request: Request,
-    next: Next,
-) -> Response {
-    let operation_id =
-        zendesk_validate::operation_at(request.method().as_str(), request.uri().path())
-            .map(|o| o.id);
+    otherwise: F,
+) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: std::future::Future<Output = Response>,
+{
     // A request without a body (most GETs) is passed on as it is; one with
     // a body is read once, for the journal and the handler alike.
     let (request, body) = if request.body().is_end_stream() {
@@ -80,7 +80,7 @@ pub async fn script_and_record(
             }
             scripted.to_response()
         }
-        None => faults::inject(faults, request, next).await,
+        None => otherwise(request).await,
     };
     if let Some(entry) = entry {
         control.journal.record(entry, response.status().as_u16());

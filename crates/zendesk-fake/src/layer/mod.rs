@@ -1,12 +1,13 @@
-//! The layer every mode's requests pass through, as one middleware: the
-//! headers the service puts on every response (`response_headers`), scripted
-//! responses and the journal (`intercept`, `scripts`, `journal`), and
-//! injected faults (`faults`). The fake's own API under `/__fake/` passes
-//! through untouched.
+//! The layer every mode's requests pass through, as one middleware: rate
+//! limits and the headers the service puts on every response
+//! (`rate_limits`, `response_headers`), scripted responses and the journal
+//! (`intercept`, `scripts`, `journal`), and injected faults (`faults`). The
+//! fake's own API under `/__fake/` passes through untouched.
 
 pub mod faults;
 pub mod intercept;
 pub mod journal;
+pub mod rate_limits;
 pub mod response_headers;
 pub mod scripts;
 
@@ -19,22 +20,25 @@ use axum::response::Response;
 use crate::config::Config;
 use faults::FaultState;
 use intercept::{Control, ADMIN_PREFIX};
-use response_headers::RateLimitCounter;
+use rate_limits::RateLimits;
+use response_headers::RequestIds;
 
 /// What the layer keeps between requests.
 pub struct Layer {
     pub control: Arc<Control>,
     faults: FaultState,
-    headers: RateLimitCounter,
+    rate_limits: RateLimits,
+    request_ids: RequestIds,
 }
 
 impl Layer {
-    pub fn new(config: &Config) -> Layer {
-        Layer {
+    pub fn new(config: &Config) -> std::io::Result<Layer> {
+        Ok(Layer {
             control: Arc::new(Control::new(config.journal_limit)),
             faults: FaultState::new(config.faults.clone()),
-            headers: RateLimitCounter::new(&config.faults),
-        }
+            rate_limits: RateLimits::new(&config.faults)?,
+            request_ids: RequestIds::default(),
+        })
     }
 }
 
@@ -43,9 +47,25 @@ pub async fn handle(State(layer): State<Arc<Layer>>, request: Request, next: Nex
     if request.uri().path().starts_with(ADMIN_PREFIX) {
         return next.run(request).await;
     }
-    let stamp = layer.headers.stamp();
-    let mut response =
-        intercept::script_and_record(&layer.control, &layer.faults, request, next).await;
-    layer.headers.add(stamp, &mut response);
+    let operation_id =
+        zendesk_validate::operation_at(request.method().as_str(), request.uri().path())
+            .map(|o| o.id);
+    let limits = layer.rate_limits.take(operation_id);
+    let request_id = layer.request_ids.next();
+    let refused = limits.refused().then(|| limits.too_many_requests(operation_id));
+    let mut response = intercept::script_and_record(
+        &layer.control,
+        operation_id,
+        request,
+        |request| async {
+            match refused {
+                Some(too_many) => too_many,
+                None => faults::inject(&layer.faults, request, next).await,
+            }
+        },
+    )
+    .await;
+    limits.add_headers(&mut response);
+    response_headers::add_request_id(request_id, &mut response);
     response
 }
