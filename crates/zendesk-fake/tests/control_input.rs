@@ -6,10 +6,9 @@
 mod support;
 
 use serde_json::{json, Value};
-use support::raw_http;
+use support::{agent_get, raw_http, AGENT_AUTHORIZATION};
 use zendesk_fake::{Config, FakeZendesk, ScriptedResponse, MAX_CONTROL_BODY, MAX_QUEUED_SCRIPTS};
 
-const AGENT: &str = "Basic YWdlbnRAZXhhbXBsZS5jb20vdG9rZW46YWdlbnQtdG9rZW4=";
 
 async fn post_script(fake: &FakeZendesk, body: impl Into<reqwest::Body>) -> (u16, Value) {
     let response = raw_http()
@@ -36,12 +35,8 @@ async fn pending(fake: &FakeZendesk) -> Value {
 }
 
 async fn show_attachment_status(fake: &FakeZendesk) -> u16 {
-    raw_http()
-        .get(format!("{}/api/v2/attachments/498483", fake.base_url()))
-        .header("authorization", AGENT)
-        .send()
+    agent_get(fake, "/api/v2/attachments/498483")
         .await
-        .unwrap()
         .status()
         .as_u16()
 }
@@ -202,7 +197,7 @@ async fn an_api_body_over_the_limit_is_a_413_and_the_fake_serves_on() {
     let fake = zendesk_fake::start(Config::default()).await.unwrap();
     let response = raw_http()
         .post(format!("{}/api/v2/uploads?filename=big.bin", fake.base_url()))
-        .header("authorization", AGENT)
+        .header("authorization", AGENT_AUTHORIZATION)
         .body(vec![0u8; zendesk_fake::MAX_REQUEST_BODY + 1])
         .send()
         .await
@@ -212,7 +207,7 @@ async fn an_api_body_over_the_limit_is_a_413_and_the_fake_serves_on() {
     // Below the limit, a file larger than axum's default 2 MB goes through.
     let response = raw_http()
         .post(format!("{}/api/v2/uploads?filename=big.bin", fake.base_url()))
-        .header("authorization", AGENT)
+        .header("authorization", AGENT_AUTHORIZATION)
         .body(vec![0u8; 3 * 1024 * 1024])
         .send()
         .await

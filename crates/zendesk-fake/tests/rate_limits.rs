@@ -8,31 +8,19 @@ mod support;
 use std::process::Command;
 use std::time::Duration;
 
-use support::raw_http;
+use support::agent_get;
 use zendesk_fake::{Config, EndpointLimit, Faults, RateLimitFault, ZendeskPlan};
-
-const AGENT: &str = "Basic YWdlbnRAZXhhbXBsZS5jb20vdG9rZW46YWdlbnQtdG9rZW4=";
 
 fn header(response: &reqwest::Response, name: &str) -> u64 {
     response.headers()[name].to_str().unwrap().parse().unwrap()
 }
 
 async fn show(fake: &zendesk_fake::FakeZendesk) -> reqwest::Response {
-    raw_http()
-        .get(format!("{}/api/v2/attachments/498483", fake.base_url()))
-        .header("authorization", AGENT)
-        .send()
-        .await
-        .unwrap()
+    agent_get(fake, "/api/v2/attachments/498483").await
 }
 
 async fn list(fake: &zendesk_fake::FakeZendesk) -> reqwest::Response {
-    raw_http()
-        .get(format!("{}/api/v2/tickets/12345/side_conversations", fake.base_url()))
-        .header("authorization", AGENT)
-        .send()
-        .await
-        .unwrap()
+    agent_get(fake, "/api/v2/tickets/12345/side_conversations").await
 }
 
 #[tokio::test]

@@ -25,3 +25,16 @@ pub async fn checked_fake(config: zendesk_fake::Config) -> zendesk_fake::FakeZen
     .await
     .unwrap()
 }
+
+/// The default agent's API token, as an `Authorization` header.
+pub const AGENT_AUTHORIZATION: &str = "Basic YWdlbnRAZXhhbXBsZS5jb20vdG9rZW46YWdlbnQtdG9rZW4=";
+
+/// `GET path` as the default agent, with a plain HTTP client.
+pub async fn agent_get(fake: &zendesk_fake::FakeZendesk, path: &str) -> reqwest::Response {
+    raw_http()
+        .get(format!("{}{path}", fake.base_url()))
+        .header("authorization", AGENT_AUTHORIZATION)
+        .send()
+        .await
+        .unwrap()
+}
