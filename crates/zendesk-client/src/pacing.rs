@@ -157,6 +157,9 @@ pub(crate) struct Ticket {
 /// this is a new window.
 const SAME_WINDOW: Duration = Duration::from_millis(1000);
 
+/// The longest wait a `Retry-After` or `ratelimit-reset` is taken at.
+const MAX_WAIT_SECONDS: u64 = 3600;
+
 /// Zendesk's limits are per minute.
 const ASSUMED_WINDOW: Duration = Duration::from_secs(60);
 
@@ -265,7 +268,10 @@ impl Budget {
         let mut window = self.lock();
         let limit = number("x-rate-limit").or_else(|| number("ratelimit-limit"));
         let remaining = number("x-rate-limit-remaining").or_else(|| number("ratelimit-remaining"));
-        let retry_after = number("retry-after").map(Duration::from_secs);
+        // Waits a response asks for are capped: a header is outside input,
+        // and an `Instant` far enough ahead would overflow.
+        let seconds = |name: &str| number(name).map(|s| Duration::from_secs(s.min(MAX_WAIT_SECONDS)));
+        let retry_after = seconds("retry-after");
         if let (true, Some(wait)) = (matches!(status, 429 | 503), retry_after) {
             let until = now + wait;
             window.paused_until = Some(window.paused_until.map_or(until, |u| u.max(until)));
@@ -293,7 +299,7 @@ impl Budget {
         window.limit = Some(limit);
         let reserve = limit.saturating_sub(self.usable(limit));
         let ceiling = (ticket.number + 1 + remaining).saturating_sub(reserve);
-        let ends = number("ratelimit-reset").map(|seconds| now + Duration::from_secs(seconds));
+        let ends = seconds("ratelimit-reset").map(|wait| now + wait);
         let new_window = match (ends, window.ends) {
             (Some(ends), Some(known)) => ends > known + SAME_WINDOW,
             (_, None) => true,
@@ -382,6 +388,18 @@ mod tests {
         let next = budget.admit("Test").await.unwrap();
         assert_eq!(next.number, 1);
         assert_eq!(started.elapsed(), Duration::from_secs(60));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_absurd_wait_is_capped_instead_of_overflowing() {
+        let budget = Budget::new(Pacing::default());
+        let first = budget.admit("Test").await.unwrap();
+        let mut headers = headers(10, 5, u64::MAX);
+        headers.insert("retry-after", u64::MAX.into());
+        budget.observe(Some(first), &headers, 429);
+        let started = Instant::now();
+        budget.admit("Test").await.unwrap();
+        assert_eq!(started.elapsed(), Duration::from_secs(MAX_WAIT_SECONDS));
     }
 
     #[tokio::test]

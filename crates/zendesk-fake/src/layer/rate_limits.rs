@@ -37,7 +37,9 @@ impl Window {
     fn new(requests: u32, length: Duration, now: Instant) -> Window {
         Window {
             requests,
-            length: length.max(Duration::from_millis(1)),
+            // From 1 ms to a day, as the binary's flags allow: a longer
+            // window would overflow `Instant` arithmetic.
+            length: length.clamp(Duration::from_millis(1), Duration::from_secs(86_400)),
             started: now,
             used: 0,
         }
