@@ -112,8 +112,10 @@ nullable, and objects accept properties this document does not know yet.
 `spec/NOTES.md` records every place where Zendesk's documentation is silent
 or contradicts itself, and what this document decided.
 
-Every response carries `X-Rate-Limit` and `X-Rate-Limit-Remaining`; a
-`429` or `503` carries `Retry-After` (seconds).
+Every response carries `X-Rate-Limit` and `X-Rate-Limit-Remaining`, and
+`ratelimit-limit`, `ratelimit-remaining` and `ratelimit-reset` (seconds
+until the window resets); a `429` or `503` carries `Retry-After`
+(seconds).
 
 
 Version: 2026.11.0*/

@@ -3,12 +3,13 @@
 //! account-wide limit instead of spending 429s the whole account pays for.
 //!
 //! The budget is read from every response (`X-Rate-Limit`,
-//! `X-Rate-Limit-Remaining`, `ratelimit-reset`). Each request sent gets a
-//! sequence number; a response to request `k` saying `remaining = R` means
-//! the service will take requests up to number `k + R` in this window (those
-//! sent after `k` may not have been counted yet, so they count against it).
-//! The smallest such ceiling seen in a window wins, whatever order responses
-//! arrive in. A 429 or 503 with `Retry-After` stops every task until it has
+//! `X-Rate-Limit-Remaining`, `ratelimit-reset`). The smallest remaining seen
+//! in a window wins: the service's count only goes down in a window, so the
+//! smallest is the latest, whatever order responses arrive in. Every request
+//! answered before it was counted before it; every request still in flight
+//! may not have been, so it is taken to spend from what remains. The client
+//! may then send while `in flight < remaining`. A tenth of a window's budget
+//! may go at once; the rest is spread over the time the window has left. A 429 or 503 with `Retry-After` stops every task until it has
 //! passed. An endpoint limit, which the headers do not show, is learned from
 //! its first 429 (a 429 while the account still has budget): how many calls
 //! of that operation went through, and when its window ends; from then on
@@ -17,6 +18,7 @@
 //! across an await.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -75,13 +77,17 @@ struct Window {
     sent: u64,
     /// The account's limit per window, once a response has said it.
     limit: Option<u64>,
-    /// The highest request number the service takes in this window, less
-    /// the reserve; `None` until a response of the window says.
-    ceiling: Option<u64>,
+    /// The smallest remaining seen in this window; `None` until a response
+    /// of the window says.
+    remaining: Option<u64>,
     /// When the current window ends, as the earliest response of it says.
     ends: Option<Instant>,
     /// No request before this (a `Retry-After`).
     paused_until: Option<Instant>,
+    /// Requests that may go at once before the rest of the window's budget
+    /// is spread over its time left, and when that was last counted.
+    tokens: f64,
+    counted: Instant,
     /// What was learned of each operation's own limit.
     endpoints: HashMap<&'static str, Endpoint>,
 }
@@ -141,15 +147,54 @@ pub(crate) struct Budget {
     /// One waiter at a time checks the budget, in arrival order.
     turnstile: Arc<Semaphore>,
     in_flight: Arc<Semaphore>,
+    finished: Arc<Finished>,
     window: Mutex<Window>,
 }
 
 /// A request let through: its number, its operation, and its place among
-/// those in flight.
+/// those in flight. Dropped once answered, it is done: counted in what the
+/// account has left. Dropped unanswered (failed or cancelled), it may still
+/// have been counted, so it spends from this window until the next.
 pub(crate) struct Ticket {
+    #[cfg_attr(not(test), allow(dead_code))] // the tests check the order
     number: u64,
     operation: &'static str,
+    answered: bool,
+    finished: Arc<Finished>,
     _in_flight: OwnedSemaphorePermit,
+}
+
+/// Requests no longer in flight, over every window.
+#[derive(Debug, Default)]
+struct Finished {
+    answered: AtomicU64,
+    unanswered: AtomicU64,
+}
+
+impl Finished {
+    /// The requests that no longer spend from this window.
+    fn done(&self) -> u64 {
+        self.answered.load(Ordering::Relaxed)
+    }
+
+    /// Whether none of `sent` requests is still in flight.
+    fn all_done(&self, sent: u64) -> bool {
+        self.answered.load(Ordering::Relaxed) + self.unanswered.load(Ordering::Relaxed) >= sent
+    }
+
+    /// A new window: an unanswered request of an earlier one spends nothing
+    /// of it.
+    fn new_window(&self) {
+        let unanswered = self.unanswered.swap(0, Ordering::Relaxed);
+        self.answered.fetch_add(unanswered, Ordering::Relaxed);
+    }
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        let count = if self.answered { &self.finished.answered } else { &self.finished.unanswered };
+        count.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 /// Responses in one window disagree on when it ends by up to a second
@@ -163,18 +208,28 @@ const MAX_WAIT_SECONDS: u64 = 3600;
 /// Zendesk's limits are per minute.
 const ASSUMED_WINDOW: Duration = Duration::from_secs(60);
 
+/// The share of a window's budget that may go at once; the rest is spread
+/// evenly over the time the window has left. A small job is not held up,
+/// and a long one sends all through the window, so that its answers tell
+/// when the window ends to the millisecond (`ratelimit-reset` is whole
+/// seconds) and no second of a window is lost waiting for it.
+const BURST_SHARE: f64 = 0.1;
+
 impl Budget {
     pub(crate) fn new(pacing: Pacing) -> Budget {
         Budget {
             pacing,
             turnstile: Arc::new(Semaphore::new(1)),
             in_flight: Arc::new(Semaphore::new(pacing.max_in_flight)),
+            finished: Arc::default(),
             window: Mutex::new(Window {
                 sent: 0,
                 limit: None,
-                ceiling: None,
+                remaining: None,
                 ends: None,
                 paused_until: None,
+                tokens: f64::INFINITY,
+                counted: Instant::now(),
                 endpoints: HashMap::new(),
             }),
         }
@@ -206,12 +261,15 @@ impl Budget {
                     None => {
                         let number = window.sent;
                         window.sent += 1;
+                        window.tokens -= 1.0;
                         if let Some(endpoint) = window.endpoints.get_mut(operation) {
                             endpoint.sent += 1;
                         }
                         return Some(Ticket {
                             number,
                             operation,
+                            answered: false,
+                            finished: self.finished.clone(),
                             _in_flight: in_flight,
                         });
                     }
@@ -232,21 +290,62 @@ impl Budget {
         }
         if let Some(ends) = window.ends {
             if now >= ends {
-                // The window is over: a full one until a response says more.
+                // The window is over: a full one until a response says more
+                // (at least one request, to ask: see `usable`).
                 window.ends = None;
-                window.ceiling = window
-                    .limit
-                    .map(|limit| window.sent + self.usable(limit));
+                window.remaining = window.limit.map(|limit| limit.max(1));
+                window.tokens = f64::INFINITY;
+                self.finished.new_window();
             }
         }
-        match window.ceiling {
-            Some(ceiling) if window.sent >= ceiling => Some(
-                window
-                    .ends
-                    .unwrap_or_else(|| now + Duration::from_millis(100)),
-            ),
-            _ => None,
+        let mut ceiling = self.ceiling(window)?;
+        let Some(ends) = window.ends else {
+            // Until a response of the window says when it ends: no more
+            // than the ceiling, as fast as it goes. With nothing in flight,
+            // no answer is coming to say more: requests that failed without
+            // one are taken not to have been counted, rather than waiting
+            // for ever.
+            window.tokens = f64::INFINITY;
+            if window.sent >= ceiling && self.finished.all_done(window.sent) {
+                self.finished.new_window();
+                ceiling = self.ceiling(window)?;
+            }
+            return (window.sent >= ceiling).then(|| now + Duration::from_millis(100));
+        };
+        if window.sent >= ceiling {
+            return Some(ends);
         }
+        self.spread(window, ceiling, ends, now)
+    }
+
+    /// How many requests may have been sent, in all, before the next one
+    /// waits: those done, and the remaining less the reserve (requests in
+    /// flight spend from it).
+    fn ceiling(&self, window: &Window) -> Option<u64> {
+        let remaining = window.remaining?;
+        let reserve = window.limit.map_or(0, |limit| limit.saturating_sub(self.usable(limit)));
+        Some((self.finished.done() + remaining).saturating_sub(reserve))
+    }
+
+    /// When the next request may go so that the window's budget left, less
+    /// the burst, is spread evenly over its time left.
+    fn spread(&self, window: &mut Window, ceiling: u64, ends: Instant, now: Instant) -> Option<Instant> {
+        // One slot more than is left: the last request goes a slot before
+        // the end, not at it, where it could fall into the next window.
+        let slots = (ceiling.saturating_sub(window.sent) + 1) as f64;
+        let burst = window
+            .limit
+            .map_or(1.0, |limit| (self.usable(limit) as f64 * BURST_SHARE).max(1.0));
+        let time_left = ends.saturating_duration_since(now).as_secs_f64();
+        let rate = slots / time_left.max(f64::MIN_POSITIVE);
+        let elapsed = now.saturating_duration_since(window.counted).as_secs_f64();
+        window.tokens = (window.tokens + elapsed * rate).min(burst);
+        window.counted = now;
+        if window.tokens >= 1.0 || time_left == 0.0 {
+            return None;
+        }
+        let wait = ((1.0 - window.tokens) / rate).min(time_left);
+        Some(now + Duration::from_secs_f64(wait))
     }
 
     /// The share of a window's budget this client may use: at least one
@@ -260,7 +359,8 @@ impl Budget {
 
     /// Reads what a response says of the budget.
     pub(crate) fn observe(&self, ticket: Option<Ticket>, headers: &http::HeaderMap, status: u16) {
-        let Some(ticket) = ticket else { return };
+        let Some(mut ticket) = ticket else { return };
+        ticket.answered = true;
         let number = |name: &str| -> Option<u64> {
             headers.get(name)?.to_str().ok()?.trim().parse().ok()
         };
@@ -297,8 +397,6 @@ impl Budget {
             return;
         };
         window.limit = Some(limit);
-        let reserve = limit.saturating_sub(self.usable(limit));
-        let ceiling = (ticket.number + 1 + remaining).saturating_sub(reserve);
         let ends = seconds("ratelimit-reset").map(|wait| now + wait);
         let new_window = match (ends, window.ends) {
             (Some(ends), Some(known)) => ends > known + SAME_WINDOW,
@@ -309,12 +407,16 @@ impl Budget {
             // Without `ratelimit-reset` (not every API sends it), a window is
             // taken to be Zendesk's minute from its first answer.
             window.ends = Some(ends.unwrap_or(now + ASSUMED_WINDOW));
-            window.ceiling = Some(ceiling);
+            window.remaining = Some(remaining);
+            window.tokens = f64::INFINITY;
+            self.finished.new_window();
+        } else if ends.zip(window.ends).is_some_and(|(ends, known)| ends + SAME_WINDOW < known) {
+            // Counted in a window that is over: it tells nothing of this one.
         } else {
             if let (Some(ends), Some(known)) = (ends, window.ends) {
                 window.ends = Some(known.min(ends));
             }
-            window.ceiling = Some(window.ceiling.map_or(ceiling, |c| c.min(ceiling)));
+            window.remaining = Some(window.remaining.map_or(remaining, |r| r.min(remaining)));
         }
     }
 }
@@ -369,8 +471,10 @@ mod tests {
         let budget = Budget::new(Pacing::default().reserve(0.5));
         let first = budget.admit("Test").await.unwrap();
         budget.observe(Some(first), &headers(10, 9, 60), 200);
+        // Spread over the window: counted until just before it ends.
+        let before_the_end = Instant::now() + Duration::from_secs(59);
         let mut let_through = 1;
-        while tokio::time::timeout(Duration::from_secs(1), budget.admit("Test")).await.is_ok() {
+        while tokio::time::timeout_at(before_the_end, budget.admit("Test")).await.is_ok() {
             let_through += 1;
         }
         assert_eq!(let_through, 5, "half of 10");
@@ -400,6 +504,72 @@ mod tests {
         let started = Instant::now();
         budget.admit("Test").await.unwrap();
         assert_eq!(started.elapsed(), Duration::from_secs(MAX_WAIT_SECONDS));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn requests_counted_in_another_order_than_sent_lose_nothing_of_the_window() {
+        let budget = Budget::new(Pacing::default());
+        let tickets: Vec<_> = [(); 4].iter().map(|_| budget.admit("Test")).collect();
+        let mut in_flight = Vec::new();
+        for ticket in tickets {
+            in_flight.push(ticket.await.unwrap());
+        }
+        // The service counted them last to first, and they are answered
+        // first to last: the first answer has the smallest remaining.
+        for (ticket, remaining) in in_flight.into_iter().zip([6, 7, 8, 9]) {
+            budget.observe(Some(ticket), &headers(10, remaining, 60), 200);
+        }
+        let before_the_end = Instant::now() + Duration::from_secs(59);
+        let mut let_through = 0;
+        while let Ok(ticket) = tokio::time::timeout_at(before_the_end, budget.admit("Test")).await {
+            let_through += 1;
+            budget.observe(ticket, &headers(10, 6 - let_through, 60), 200);
+        }
+        assert_eq!(let_through, 6, "all of the 10 in the window");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_burst_goes_at_once_and_the_rest_is_spread_over_the_window() {
+        let budget = Budget::new(Pacing::default());
+        let first = budget.admit("Test").await.unwrap();
+        let started = Instant::now();
+        budget.observe(Some(first), &headers(100, 99, 60), 200);
+        let mut sent_at = Vec::new();
+        for _ in 0..99 {
+            budget.admit("Test").await.unwrap();
+            sent_at.push(started.elapsed());
+        }
+        // 10% of the window's budget at once, the rest spread to its end.
+        assert!(sent_at[..10].iter().all(|t| t.is_zero()), "{sent_at:?}");
+        assert!(!sent_at[10].is_zero());
+        let last = *sent_at.last().unwrap();
+        assert!(last > Duration::from_secs(55) && last < Duration::from_secs(60), "{last:?}");
+        let gaps: Vec<_> = sent_at[11..].windows(2).map(|w| w[1] - w[0]).collect();
+        let (shortest, longest) = (gaps.iter().min().unwrap(), gaps.iter().max().unwrap());
+        assert!(longest.as_secs_f64() < shortest.as_secs_f64() * 1.5, "{shortest:?} {longest:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_limit_of_none_still_asks_once_a_window() {
+        let budget = Budget::new(Pacing::default());
+        let first = budget.admit("Test").await.unwrap();
+        let started = Instant::now();
+        budget.observe(Some(first), &headers(0, 0, 7), 429);
+        budget.admit("Test").await.unwrap();
+        assert_eq!(started.elapsed(), Duration::from_secs(7), "the next window's one request");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn requests_that_fail_without_an_answer_do_not_stop_the_client_for_ever() {
+        let budget = Budget::new(Pacing::default());
+        let first = budget.admit("Test").await.unwrap();
+        budget.observe(Some(first), &headers(1, 1, 1), 200);
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        // A new window with one request's budget; that request fails
+        // without an answer (a connection error).
+        drop(budget.admit("Test").await.unwrap());
+        let next = tokio::time::timeout(Duration::from_secs(1), budget.admit("Test")).await;
+        assert!(next.is_ok(), "nothing in flight: no answer is coming to wait for");
     }
 
     #[tokio::test]

@@ -2,7 +2,10 @@
 //! credentials, tickets (with comments and attachments to redact), and the
 //! faults to inject.
 
+use std::path::PathBuf;
 use std::time::Duration;
+
+pub use crate::record::scrub::ScrubRule;
 
 use serde::{Deserialize, Serialize};
 
@@ -289,6 +292,66 @@ pub struct Config {
     /// Requests the journal keeps, the most recent ones
     /// ([`crate::DEFAULT_JOURNAL_LIMIT`] by default); 0 keeps none.
     pub journal_limit: usize,
+    /// Forward the API to an upstream instead of answering it (and check,
+    /// report and record what goes through).
+    pub proxy: Option<ProxyConfig>,
+    /// Answer the API from a recording instead.
+    pub replay: Option<ReplayConfig>,
+}
+
+/// The proxy mode: every request under `/api/v2/` goes to `upstream`.
+#[derive(Debug, Clone)]
+pub struct ProxyConfig {
+    /// The upstream's base URL, such as `https://acme.zendesk.com`.
+    pub upstream: String,
+    /// Where each violation of the spec is written, as JSON Lines.
+    pub report: Option<PathBuf>,
+    /// Refuse an invalid request (422) and an invalid answer (502) instead
+    /// of only reporting them.
+    pub strict: bool,
+    /// Record every exchange, scrubbed, into this folder
+    /// (`cassette.jsonl` and `fixtures/`).
+    pub record: Option<PathBuf>,
+    /// More scrubbing for the recording, applied first.
+    pub scrub: Vec<ScrubRule>,
+}
+
+impl ProxyConfig {
+    /// A proxy to `upstream` that reports nothing to a file, records
+    /// nothing, and is not strict.
+    pub fn new(upstream: impl Into<String>) -> Self {
+        ProxyConfig {
+            upstream: upstream.into(),
+            report: None,
+            strict: false,
+            record: None,
+            scrub: Vec::new(),
+        }
+    }
+}
+
+/// The replay mode: answers from a recording made by the proxy.
+#[derive(Debug, Clone)]
+pub struct ReplayConfig {
+    /// The recording's folder (holding `cassette.jsonl`).
+    pub dir: PathBuf,
+    /// Answer a request the recording does not hold from the stateful fake
+    /// instead of with a 404.
+    pub fallback: bool,
+    /// The scrub rules the recording was made with, to match requests the
+    /// same way.
+    pub scrub: Vec<ScrubRule>,
+}
+
+impl ReplayConfig {
+    /// A replay of `dir` without fallback.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        ReplayConfig {
+            dir: dir.into(),
+            fallback: false,
+            scrub: Vec::new(),
+        }
+    }
 }
 
 impl Default for Config {
@@ -300,6 +363,8 @@ impl Default for Config {
             default_per_page: 100,
             export_page_size: 1000,
             journal_limit: crate::DEFAULT_JOURNAL_LIMIT,
+            proxy: None,
+            replay: None,
         }
     }
 }

@@ -77,6 +77,26 @@ impl ApiError {
         }
     }
 
+    /// 422 `RecordInvalid` for violations of the spec, given as (JSON
+    /// pointer, message): `details` lists them per field (`base` for the
+    /// whole body), as the service lists a record's errors.
+    pub fn record_invalid<'a>(violations: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut details = serde_json::Map::new();
+        let mut first = None;
+        for (pointer, message) in violations {
+            first.get_or_insert_with(|| message.to_string());
+            let field = if pointer.is_empty() { "base" } else { pointer };
+            let entry = details.entry(field).or_insert_with(|| json!([]));
+            if let Some(list) = entry.as_array_mut() {
+                list.push(json!({"error": "InvalidValue", "description": message}));
+            }
+        }
+        ApiError::invalid(
+            format!("Record validation errors: {}", first.unwrap_or_default()),
+            Value::Object(details),
+        )
+    }
+
     /// 400: malformed (not JSON, a bad query parameter).
     pub fn bad_request(description: impl Into<String>) -> Self {
         ApiError {

@@ -35,17 +35,28 @@
 
 // The shared layer every mode's requests pass through, the modes that
 // answer them, the fake's own control API, and how they are put together.
+mod cassette;
 mod config;
 mod control_api;
 mod errors;
+pub mod fidelity;
 mod layer;
+mod proxy;
+mod record;
+mod replay;
 mod server;
 mod stateful;
 
+pub use cassette::{Body as RecordedBody, Exchange, CASSETTE_FILE};
 pub use config::{
-    Config, EndpointLimit, Faults, RateLimitFault, Role, Seed, SeedAttachment, SeedComment,
-    SeedTicket, User, ZendeskPlan,
+    Config, EndpointLimit, Faults, ProxyConfig, RateLimitFault, ReplayConfig, Role, ScrubRule,
+    Seed, SeedAttachment, SeedComment, SeedTicket, User, ZendeskPlan,
 };
+pub use layer::checks::{Finding, Side};
+pub use proxy::report::Summary as ProxySummary;
+pub use proxy::VIOLATIONS_HEADER;
+pub use record::scrub::{EMAIL_SUFFIX, HOST_PLACEHOLDER};
+pub use record::FIXTURES_DIR;
 pub use control_api::MAX_CONTROL_BODY;
 pub use layer::intercept::{ADMIN_PREFIX, MAX_REQUEST_BODY};
 pub use layer::journal::{
@@ -66,6 +77,7 @@ pub struct FakeZendesk {
     base_url: String,
     app: Arc<stateful::App>,
     control: Arc<layer::intercept::Control>,
+    report: Option<Arc<proxy::report::Report>>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -118,6 +130,12 @@ impl FakeZendesk {
         response: ScriptedResponse,
     ) -> Result<(), ScriptError> {
         self.control.scripts.add(operation_id, times, response)
+    }
+
+    /// In proxy mode, what the report says so far: exchanges per
+    /// operation, violations per rule (also `GET /__fake/report`).
+    pub fn proxy_summary(&self) -> Option<ProxySummary> {
+        self.report.as_ref().map(|r| r.summary())
     }
 
     /// Forgets every scripted response not yet sent.
@@ -211,6 +229,7 @@ pub async fn serve_on(listener: TcpListener, config: Config) -> std::io::Result<
         router,
         app,
         control,
+        report,
     } = server::router(config, base_url.clone())?;
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -224,6 +243,7 @@ pub async fn serve_on(listener: TcpListener, config: Config) -> std::io::Result<
         base_url,
         app,
         control,
+        report,
         shutdown: Some(shutdown),
         task: Some(task),
     })

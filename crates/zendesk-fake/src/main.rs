@@ -23,10 +23,14 @@ Sign in as {email}/token:{api_token} (basic) or with a bearer token.
 A seed file is JSON: {\"users\": [...], \"tickets\": [...], \"generated_events\": 0};
 print the default one with --print-seed.";
 
-/// A stateful local Zendesk for side conversations and attachments.
+/// A stateful local Zendesk for side conversations and attachments; or a
+/// checking, recording proxy to a real account; or a replay of a recording.
 #[derive(Parser, Debug)]
-#[command(name = "zendesk-fake", version, after_help = AFTER_HELP)]
+#[command(name = "zendesk-fake", version, after_help = AFTER_HELP, args_conflicts_with_subcommands = true)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
+
     /// The port to listen on (0 picks a free one).
     #[arg(long, default_value_t = 8080)]
     port: u16,
@@ -90,6 +94,74 @@ struct Args {
     /// Print the default seed as JSON and exit.
     #[arg(long)]
     print_seed: bool,
+
+    /// Forward every request under /api/v2/ to this account
+    /// (https://acme.zendesk.com) and check each exchange against the spec.
+    #[arg(long, value_name = "URL", conflicts_with = "replay")]
+    upstream: Option<String>,
+
+    /// With --upstream: write each violation of the spec to FILE, as JSON Lines.
+    #[arg(long, value_name = "FILE", requires = "upstream")]
+    report: Option<PathBuf>,
+
+    /// With --upstream: do not forward an invalid request (422), and turn an
+    /// invalid answer into a 502.
+    #[arg(long, requires = "upstream")]
+    strict: bool,
+
+    /// With --upstream: record every exchange, scrubbed, into DIR
+    /// (cassette.jsonl, and fixtures/ for zendesk-validate).
+    #[arg(long, value_name = "DIR", requires = "upstream")]
+    record: Option<PathBuf>,
+
+    /// More scrubbing for --record (and matching for --replay), as
+    /// REGEX=REPLACEMENT; repeatable.
+    #[arg(long, value_name = "REGEX=REPLACEMENT", value_parser = zendesk_fake::ScrubRule::parse)]
+    scrub: Vec<zendesk_fake::ScrubRule>,
+
+    /// Answer from the recording in DIR instead of the stateful account.
+    #[arg(long, value_name = "DIR")]
+    replay: Option<PathBuf>,
+
+    /// With --replay: answer a request the recording does not hold from the
+    /// stateful account instead of with a 404.
+    #[arg(long, requires = "replay")]
+    replay_fallback: bool,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Sends a recording's requests to a fresh stateful fake and compares
+    /// its answers with the recorded ones.
+    Fidelity {
+        /// The recording's folder (holding cassette.jsonl).
+        dir: PathBuf,
+        /// How to print the result.
+        #[arg(long, value_enum, default_value = "human")]
+        format: FidelityFormat,
+    },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum FidelityFormat {
+    Human,
+    Json,
+}
+
+async fn fidelity(dir: &std::path::Path, format: FidelityFormat) -> ExitCode {
+    match zendesk_fake::fidelity::run(dir).await {
+        Ok(fidelity) => {
+            match format {
+                FidelityFormat::Human => say(fidelity.to_string().trim_end()),
+                FidelityFormat::Json => say(&serde_json::to_string_pretty(&fidelity).unwrap_or_default()),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("zendesk-fake fidelity: {message}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// `OPERATION=REQUESTS/SECONDS`, the operation one of the spec's.
@@ -131,9 +203,20 @@ fn say(text: &str) {
     let _ = writeln!(std::io::stdout().lock(), "{text}");
 }
 
+/// The upstream's scheme and host only: a URL may carry credentials.
+fn upstream_host(upstream: &str) -> String {
+    match reqwest::Url::parse(upstream) {
+        Ok(url) => format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default()),
+        Err(_) => "the upstream".to_string(),
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
+    if let Some(Command::Fidelity { dir, format }) = &args.command {
+        return fidelity(dir, *format).await;
+    }
     if args.print_seed {
         say(&serde_json::to_string_pretty(&Seed::default()).unwrap_or_default());
         return ExitCode::SUCCESS;
@@ -185,6 +268,18 @@ async fn main() -> ExitCode {
         },
         validate_responses: args.validate_responses,
         journal_limit: args.journal_limit,
+        proxy: args.upstream.clone().map(|upstream| zendesk_fake::ProxyConfig {
+            upstream,
+            report: args.report.clone(),
+            strict: args.strict,
+            record: args.record.clone(),
+            scrub: args.scrub.clone(),
+        }),
+        replay: args.replay.clone().map(|dir| zendesk_fake::ReplayConfig {
+            dir,
+            fallback: args.replay_fallback,
+            scrub: args.scrub.clone(),
+        }),
         ..Config::default()
     };
     let users: Vec<String> = config
@@ -217,12 +312,23 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let mode = match (&args.upstream, &args.replay) {
+        (Some(upstream), _) => format!(
+            "proxying /api/v2/ to {}{}",
+            upstream_host(upstream),
+            args.record.as_ref().map(|d| format!(", recording into {}", d.display())).unwrap_or_default()
+        ),
+        (None, Some(dir)) => format!("replaying {}", dir.display()),
+        (None, None) => format!("users:\n{}", users.join("\n")),
+    };
     say(&format!(
-        "zendesk-fake serving {}\nusers:\n{}\nstop with Ctrl-C",
+        "zendesk-fake serving {}\n{mode}\nstop with Ctrl-C",
         fake.base_url(),
-        users.join("\n")
     ));
     let _ = tokio::signal::ctrl_c().await;
+    if let Some(summary) = fake.proxy_summary() {
+        eprint!("{summary}");
+    }
     match fake.stop().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -1,9 +1,11 @@
 //! The layer every mode's requests pass through, as one middleware: rate
 //! limits and the headers the service puts on every response
 //! (`rate_limits`, `response_headers`), scripted responses and the journal
-//! (`intercept`, `scripts`, `journal`), and injected faults (`faults`). The
-//! fake's own API under `/__fake/` passes through untouched.
+//! (`intercept`, `scripts`, `journal`), injected faults (`faults`), and
+//! what the spec says of an exchange (`checks`). The fake's own API under
+//! `/__fake/` passes through untouched.
 
+pub mod checks;
 pub mod faults;
 pub mod intercept;
 pub mod journal;
@@ -29,6 +31,10 @@ pub struct Layer {
     faults: FaultState,
     rate_limits: RateLimits,
     request_ids: RequestIds,
+    /// Whether the fake answers the API itself (the stateful mode): a proxy
+    /// passes the upstream's headers on as they are, and a replay the
+    /// recorded ones, so only the layer's own refusals get its headers.
+    answers_itself: bool,
 }
 
 impl Layer {
@@ -38,6 +44,7 @@ impl Layer {
             faults: FaultState::new(config.faults.clone()),
             rate_limits: RateLimits::new(&config.faults)?,
             request_ids: RequestIds::default(),
+            answers_itself: config.proxy.is_none() && config.replay.is_none(),
         })
     }
 }
@@ -53,6 +60,7 @@ pub async fn handle(State(layer): State<Arc<Layer>>, request: Request, next: Nex
     let limits = layer.rate_limits.take(operation_id);
     let request_id = layer.request_ids.next();
     let refused = limits.refused().then(|| limits.too_many_requests(operation_id));
+    let service_headers = layer.answers_itself || refused.is_some();
     let mut response = intercept::script_and_record(
         &layer.control,
         operation_id,
@@ -65,7 +73,9 @@ pub async fn handle(State(layer): State<Arc<Layer>>, request: Request, next: Nex
         },
     )
     .await;
-    limits.add_headers(&mut response);
-    response_headers::add_request_id(request_id, &mut response);
+    if service_headers {
+        limits.add_headers(&mut response);
+        response_headers::add_request_id(request_id, &mut response);
+    }
     response
 }

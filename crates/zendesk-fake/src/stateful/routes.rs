@@ -341,21 +341,8 @@ fn check_request(operation_id: &str, body: &Value) -> Result<(), ApiError> {
     if violations.is_empty() {
         return Ok(());
     }
-    let mut details = serde_json::Map::new();
-    for violation in &violations {
-        let field = if violation.pointer.is_empty() {
-            "base".to_string()
-        } else {
-            violation.pointer.clone()
-        };
-        let entry = details.entry(field).or_insert_with(|| json!([]));
-        if let Some(list) = entry.as_array_mut() {
-            list.push(json!({"error": "InvalidValue", "description": violation.message}));
-        }
-    }
-    Err(ApiError::invalid(
-        format!("Record validation errors: {}", violations[0].message),
-        Value::Object(details),
+    Err(ApiError::record_invalid(
+        violations.iter().map(|v| (v.pointer.as_str(), v.message.as_str())),
     ))
 }
 
