@@ -8,8 +8,9 @@
 //! smallest is the latest, whatever order responses arrive in. Every request
 //! answered before it was counted before it; every request still in flight
 //! may not have been, so it is taken to spend from what remains. The client
-//! may then send while `in flight < remaining`. A tenth of a window's budget
-//! may go at once; the rest is spread over the time the window has left. A 429 or 503 with `Retry-After` stops every task until it has
+//! may then send while `in flight < remaining`. Part of a window's budget
+//! may go at once (a fifth, by default); the rest is spread over the time the
+//! window has left. A 429 or 503 with `Retry-After` stops every task until it has
 //! passed. An endpoint limit, which the headers do not show, is learned from
 //! its first 429 (a 429 while the account still has budget): how many calls
 //! of that operation went through, and when its window ends; from then on
@@ -32,15 +33,18 @@ pub struct Pacing {
     pub(crate) enabled: bool,
     pub(crate) reserve: f64,
     pub(crate) max_in_flight: usize,
+    pub(crate) burst: f64,
 }
 
 impl Default for Pacing {
-    /// On, with no reserve and at most 16 requests in flight.
+    /// On, with no reserve, at most 16 requests in flight, and a fifth of a
+    /// window's budget sent at once.
     fn default() -> Self {
         Pacing {
             enabled: true,
             reserve: 0.0,
             max_in_flight: 16,
+            burst: 0.2,
         }
     }
 }
@@ -61,6 +65,22 @@ impl Pacing {
     pub fn reserve(mut self, share: f64) -> Self {
         self.reserve = if share.is_finite() { share.clamp(0.0, 0.9) } else { 0.0 };
         self
+    }
+
+    /// The share of a window's budget (0.0 to 1.0) that may go at once; the
+    /// rest is spread evenly over the time the window has left. A job
+    /// smaller than the burst is not held up; a longer one sends all through
+    /// the window, whose answers then tell when it ends to the millisecond
+    /// (`ratelimit-reset` is whole seconds), so that no part of a window is
+    /// lost waiting for it. At least one request always goes at once.
+    pub fn burst(mut self, share: f64) -> Self {
+        self.burst = if share.is_finite() { share.clamp(0.0, 1.0) } else { Pacing::default().burst };
+        self
+    }
+
+    /// The share of a window's budget that may go at once.
+    pub fn burst_share(&self) -> f64 {
+        self.burst
     }
 
     /// The most requests of this client in flight at once (at least 1).
@@ -88,6 +108,12 @@ struct Window {
     /// is spread over its time left, and when that was last counted.
     tokens: f64,
     counted: Instant,
+    /// The window's first answer (when, its remaining, requests done) and
+    /// when the smallest remaining came (and requests done then): what the
+    /// account's other integrations spend is what the remaining lost
+    /// beyond this client's requests.
+    first: Option<(Instant, u64, u64)>,
+    latest: Option<(Instant, u64)>,
     /// What was learned of each operation's own limit.
     endpoints: HashMap<&'static str, Endpoint>,
 }
@@ -177,6 +203,10 @@ impl Finished {
         self.answered.load(Ordering::Relaxed)
     }
 
+    fn unanswered(&self) -> u64 {
+        self.unanswered.load(Ordering::Relaxed)
+    }
+
     /// Whether none of `sent` requests is still in flight.
     fn all_done(&self, sent: u64) -> bool {
         self.answered.load(Ordering::Relaxed) + self.unanswered.load(Ordering::Relaxed) >= sent
@@ -208,12 +238,9 @@ const MAX_WAIT_SECONDS: u64 = 3600;
 /// Zendesk's limits are per minute.
 const ASSUMED_WINDOW: Duration = Duration::from_secs(60);
 
-/// The share of a window's budget that may go at once; the rest is spread
-/// evenly over the time the window has left. A small job is not held up,
-/// and a long one sends all through the window, so that its answers tell
-/// when the window ends to the millisecond (`ratelimit-reset` is whole
-/// seconds) and no second of a window is lost waiting for it.
-const BURST_SHARE: f64 = 0.1;
+/// The shortest part of a window other integrations' spending is measured
+/// over.
+const MIN_ESTIMATE: Duration = Duration::from_secs(1);
 
 impl Budget {
     pub(crate) fn new(pacing: Pacing) -> Budget {
@@ -230,6 +257,8 @@ impl Budget {
                 paused_until: None,
                 tokens: f64::INFINITY,
                 counted: Instant::now(),
+                first: None,
+                latest: None,
                 endpoints: HashMap::new(),
             }),
         }
@@ -295,6 +324,8 @@ impl Budget {
                 window.ends = None;
                 window.remaining = window.limit.map(|limit| limit.max(1));
                 window.tokens = f64::INFINITY;
+                window.first = None;
+                window.latest = None;
                 self.finished.new_window();
             }
         }
@@ -315,7 +346,40 @@ impl Budget {
         if window.sent >= ceiling {
             return Some(ends);
         }
-        self.spread(window, ceiling, ends, now)
+        // Leave what the account's other integrations will spend before the
+        // window ends, at the rate they have spent so far.
+        let others = self.others_rate(window, now);
+        let time_left = ends.saturating_duration_since(now).as_secs_f64();
+        let theirs = (others * time_left).ceil() as u64;
+        let ours = ceiling.saturating_sub(theirs);
+        if window.sent >= ours {
+            let one_of_theirs = Duration::from_secs_f64((1.0 / others).min(time_left));
+            return Some((now + one_of_theirs).min(ends));
+        }
+        self.spread(window, ours, ends, now)
+    }
+
+    /// Requests a second the account's other integrations spend in this
+    /// window, once it is long enough to tell: what the smallest remaining
+    /// lost since the window's first answer beyond this client's requests
+    /// (those in flight taken as counted, so that an estimate errs low).
+    fn others_rate(&self, window: &Window, now: Instant) -> f64 {
+        let (Some((started, first_remaining, first_done)), Some((at, done)), Some(remaining)) =
+            (window.first, window.latest, window.remaining)
+        else {
+            return 0.0;
+        };
+        let elapsed = at.saturating_duration_since(started);
+        let window_so_far = window.ends.map_or(ASSUMED_WINDOW, |ends| ends.saturating_duration_since(started));
+        if elapsed < MIN_ESTIMATE.max(window_so_far / 10) || now < at {
+            return 0.0;
+        }
+        let in_flight = window
+            .sent
+            .saturating_sub(self.finished.done() + self.finished.unanswered());
+        let spent = first_remaining.saturating_sub(remaining);
+        let ours = done.saturating_sub(first_done) + in_flight;
+        spent.saturating_sub(ours) as f64 / elapsed.as_secs_f64()
     }
 
     /// How many requests may have been sent, in all, before the next one
@@ -335,7 +399,7 @@ impl Budget {
         let slots = (ceiling.saturating_sub(window.sent) + 1) as f64;
         let burst = window
             .limit
-            .map_or(1.0, |limit| (self.usable(limit) as f64 * BURST_SHARE).max(1.0));
+            .map_or(1.0, |limit| (self.usable(limit) as f64 * self.pacing.burst).max(1.0));
         let time_left = ends.saturating_duration_since(now).as_secs_f64();
         let rate = slots / time_left.max(f64::MIN_POSITIVE);
         let elapsed = now.saturating_duration_since(window.counted).as_secs_f64();
@@ -410,13 +474,19 @@ impl Budget {
             window.remaining = Some(remaining);
             window.tokens = f64::INFINITY;
             self.finished.new_window();
+            let done = self.finished.done() + 1;
+            window.first = Some((now, remaining, done));
+            window.latest = Some((now, done));
         } else if ends.zip(window.ends).is_some_and(|(ends, known)| ends + SAME_WINDOW < known) {
             // Counted in a window that is over: it tells nothing of this one.
         } else {
             if let (Some(ends), Some(known)) = (ends, window.ends) {
                 window.ends = Some(known.min(ends));
             }
-            window.remaining = Some(window.remaining.map_or(remaining, |r| r.min(remaining)));
+            if window.remaining.is_none_or(|r| remaining < r) {
+                window.remaining = Some(remaining);
+                window.latest = Some((now, self.finished.done() + 1));
+            }
         }
     }
 }
@@ -530,7 +600,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_burst_goes_at_once_and_the_rest_is_spread_over_the_window() {
-        let budget = Budget::new(Pacing::default());
+        let budget = Budget::new(Pacing::default().burst(0.1));
         let first = budget.admit("Test").await.unwrap();
         let started = Instant::now();
         budget.observe(Some(first), &headers(100, 99, 60), 200);

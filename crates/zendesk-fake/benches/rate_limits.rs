@@ -5,7 +5,8 @@
 //! the fake received, failed calls, the p50 and p99 time of a call, and
 //! fairness (the slowest task's calls over the fastest's).
 //!
-//! `cargo bench -p zendesk-fake --bench rate_limits [-- --limit 100 --window 2 --windows 3]`
+//! `cargo bench -p zendesk-fake --bench rate_limits [-- --limit 100 --window 2 --windows 3 --burst 0.5 --tasks 1,16,64]`
+//! (`--burst`: `Pacing::burst`, its default when not given).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -37,15 +38,27 @@ fn main() {
     let limit = option("--limit", 100);
     let window = option("--window", 2);
     let windows = option("--windows", 3);
+    let args: Vec<String> = std::env::args().collect();
+    let text = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let pacing = match text("--burst") {
+        Some(share) => Pacing::default().burst(share.parse().expect("a share")),
+        None => Pacing::default(),
+    };
+    let tasks: Vec<usize> = text("--tasks")
+        .unwrap_or_else(|| "1,16,64".into())
+        .split(',')
+        .map(|n| n.trim().parse().expect("a number of tasks"))
+        .collect();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
-    println!("zendesk-fake --rate-limit {limit} --rate-limit-window {window}: one warm-up window, {windows} measured");
+    println!("zendesk-fake --rate-limit {limit} --rate-limit-window {window}: one warm-up window, {windows} measured; pacing bursts {} of a window", pacing.burst_share());
     let mut rows = Vec::new();
-    for tasks in [1usize, 16, 64] {
-        for pacing in [true, false] {
+    for tasks in tasks {
+        for paced in [true, false] {
+            let pacing = if paced { pacing } else { Pacing::off() };
             rows.push(runtime.block_on(scenario(tasks, pacing, limit, window, windows)));
         }
     }
@@ -74,7 +87,7 @@ fn main() {
     );
 }
 
-async fn scenario(tasks: usize, pacing: bool, limit: u64, window: u64, windows: u64) -> Row {
+async fn scenario(tasks: usize, pacing: Pacing, limit: u64, window: u64, windows: u64) -> Row {
     let mut fake = Command::new(env!("CARGO_BIN_EXE_zendesk-fake"))
         .args(["--port", "0", "--journal-limit", "1000000"])
         .args(["--rate-limit", &limit.to_string(), "--rate-limit-window", &window.to_string()])
@@ -90,7 +103,7 @@ async fn scenario(tasks: usize, pacing: bool, limit: u64, window: u64, windows: 
     let client = Client::builder()
         .base_url(&base_url)
         .credentials(Credentials::api_token("agent@example.com", "agent-token"))
-        .pacing(if pacing { Pacing::default() } else { Pacing::off() })
+        .pacing(pacing)
         // A window's wait fits the retries either way.
         .retry(RetryPolicy::default().with_max_attempts(8))
         .build()
@@ -148,7 +161,7 @@ async fn scenario(tasks: usize, pacing: bool, limit: u64, window: u64, windows: 
     let failed = *failed.lock().unwrap();
     Row {
         tasks,
-        pacing,
+        pacing: pacing != Pacing::off(),
         share_of_allowed: measured.len() as f64 / (limit * windows) as f64,
         too_many_per_1000: too_many as f64 * 1000.0 / requests.len().max(1) as f64,
         failed,

@@ -217,6 +217,10 @@ impl Journal {
     /// the limits.
     pub fn record(&self, mut entry: Entry, status: u16) {
         entry.status = status;
+        // What is let go is freed after the lock, not while others wait
+        // (one entry, in the steady state of a full journal).
+        let mut let_go = 0u64;
+        let mut last_let_go = None;
         let mut state = self.lock();
         state.bytes += entry.size();
         state.entries.push_back(entry);
@@ -227,8 +231,12 @@ impl Journal {
                 break;
             };
             state.bytes -= oldest.size();
-            self.dropped.fetch_add(1, Ordering::Relaxed);
+            let_go += 1;
+            last_let_go = Some(oldest);
         }
+        drop(state);
+        drop(last_let_go);
+        self.dropped.fetch_add(let_go, Ordering::Relaxed);
     }
 
     /// The requests kept, oldest first, and how many were let go before them

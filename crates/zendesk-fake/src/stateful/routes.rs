@@ -4,7 +4,7 @@
 //! changes.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, RwLock};
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -22,7 +22,8 @@ use super::multipart;
 use super::store::Store;
 
 pub struct App {
-    store: Mutex<Store>,
+    /// Calls that only read share the store; the rest take it in turn.
+    store: RwLock<Store>,
     config: Config,
     base_url: String,
     sign_in: SignIn,
@@ -34,7 +35,7 @@ type Params = Query<HashMap<String, String>>;
 impl App {
     pub fn new(config: Config, base_url: String) -> App {
         App {
-            store: Mutex::new(Store::new(&config.seed, base_url.clone())),
+            store: RwLock::new(Store::new(&config.seed, base_url.clone())),
             sign_in: SignIn::new(&config.seed.users),
             config,
             base_url,
@@ -96,7 +97,7 @@ pub fn routes(app: Arc<App>) -> Router {
 impl App {
     /// Back to the seed: every side conversation, event and upload is gone.
     pub fn reset(&self) {
-        let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+        let mut store = self.store.write().unwrap_or_else(|e| e.into_inner());
         *store = Store::new(&self.config.seed, self.base_url.clone());
     }
 
@@ -116,7 +117,7 @@ impl App {
             .cloned()
             .ok_or_else(|| ApiError::bad_request("the seed has no agent to import as"))?;
         check_request("ImportSideConversation", body)?;
-        let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+        let mut store = self.store.write().unwrap_or_else(|e| e.into_inner());
         store.import(ticket_id, &actor, body)
     }
 
@@ -130,11 +131,28 @@ impl App {
         action: impl FnOnce(&mut Store, &User) -> Result<T, ApiError>,
     ) -> Response {
         let result = self.signed_in(operation_id, headers).and_then(|user| {
-            let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+            let mut store = self.store.write().unwrap_or_else(|e| e.into_inner());
             action(&mut store, user)
         });
         match result {
             Ok(body) => self.respond(operation_id, status, &body),
+            Err(error) => self.respond(operation_id, error.status, &error.body()),
+        }
+    }
+
+    /// [`Self::answer`] for a call that only reads the store.
+    fn answer_read<T: Serialize>(
+        &self,
+        operation_id: &str,
+        headers: &HeaderMap,
+        action: impl FnOnce(&Store) -> Result<T, ApiError>,
+    ) -> Response {
+        let result = self.signed_in(operation_id, headers).and_then(|_| {
+            let store = self.store.read().unwrap_or_else(|e| e.into_inner());
+            action(&store)
+        });
+        match result {
+            Ok(body) => self.respond(operation_id, StatusCode::OK, &body),
             Err(error) => self.respond(operation_id, error.status, &error.body()),
         }
     }
@@ -386,11 +404,10 @@ async fn list_side_conversations(
     Query(params): Params,
     headers: HeaderMap,
 ) -> Response {
-    app.answer(
+    app.answer_read(
         "ListSideConversations",
         &headers,
-        StatusCode::OK,
-        |store, _| {
+        |store| {
             let (page, per_page) = paging(&params, app.config.default_per_page)?;
             store.list_side_conversations(
                 id(&ticket, "ticket")?,
@@ -408,11 +425,10 @@ async fn show_side_conversation(
     Query(params): Params,
     headers: HeaderMap,
 ) -> Response {
-    app.answer(
+    app.answer_read(
         "ShowSideConversation",
         &headers,
-        StatusCode::OK,
-        |store, _| {
+        |store| {
             store.show_side_conversation(id(&ticket, "ticket")?, &sc, sideload(&params, "events")?)
         },
     )
@@ -509,11 +525,10 @@ async fn list_side_conversation_events(
     Query(params): Params,
     headers: HeaderMap,
 ) -> Response {
-    app.answer(
+    app.answer_read(
         "ListSideConversationEvents",
         &headers,
-        StatusCode::OK,
-        |store, _| {
+        |store| {
             let (page, per_page) = paging(&params, app.config.default_per_page)?;
             store.list_events(
                 id(&ticket, "ticket")?,
@@ -527,11 +542,10 @@ async fn list_side_conversation_events(
 }
 
 async fn export_events(State(app): Shared, Query(params): Params, headers: HeaderMap) -> Response {
-    app.answer(
+    app.answer_read(
         "IncrementalSideConversationEventExport",
         &headers,
-        StatusCode::OK,
-        |store, _| {
+        |store| {
             let start_time = params
                 .get("start_time")
                 .ok_or_else(|| ApiError::bad_request("start_time is required (Unix seconds)"))?;
@@ -593,7 +607,7 @@ async fn show_attachment(
     Path(attachment): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    app.answer("ShowAttachment", &headers, StatusCode::OK, |store, _| {
+    app.answer_read("ShowAttachment", &headers, |store| {
         let attachment = store.show_attachment(id(&attachment, "attachment")?)?;
         Ok(json!({ "attachment": attachment }))
     })

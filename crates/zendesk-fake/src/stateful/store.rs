@@ -184,6 +184,21 @@ impl Store {
             .ok_or_else(|| ApiError::not_found("ticket", id))
     }
 
+    fn ticket_ref(&self, id: i64) -> Result<&Ticket, ApiError> {
+        self.tickets
+            .get(&id)
+            .ok_or_else(|| ApiError::not_found("ticket", id))
+    }
+
+    /// A side conversation of `ticket_id`, to read.
+    fn stored_ref(&self, ticket_id: i64, id: &str) -> Result<&Stored, ApiError> {
+        self.ticket_ref(ticket_id)?;
+        match self.side_conversations.get(id) {
+            Some(stored) if stored.side_conversation.ticket_id == Some(ticket_id) => Ok(stored),
+            _ => Err(ApiError::not_found("side conversation", id)),
+        }
+    }
+
     fn stored(&mut self, ticket_id: i64, id: &str) -> Result<&mut Stored, ApiError> {
         self.ticket(ticket_id)?;
         match self.side_conversations.get_mut(id) {
@@ -432,13 +447,13 @@ impl Store {
     // ---- side conversations ---------------------------------------------------
 
     pub fn list_side_conversations(
-        &mut self,
+        &self,
         ticket_id: i64,
         include_events: bool,
         page: u64,
         per_page: u64,
     ) -> Result<SideConversationListResponse, ApiError> {
-        let ids = self.ticket(ticket_id)?.side_conversations.clone();
+        let ids = &self.ticket_ref(ticket_id)?.side_conversations;
         let window = window(ids.len(), page, per_page);
         let listed: Vec<&Stored> = ids[window.range.clone()]
             .iter()
@@ -463,17 +478,16 @@ impl Store {
     }
 
     pub fn show_side_conversation(
-        &mut self,
+        &self,
         ticket_id: i64,
         id: &str,
         include_events: bool,
     ) -> Result<SideConversationResponse, ApiError> {
-        let stored = self.stored(ticket_id, id)?;
+        let stored = self.stored_ref(ticket_id, id)?;
         let side_conversation = stored.side_conversation.clone();
-        let indices = stored.events.clone();
         Ok(SideConversationResponse {
             events: include_events
-                .then(|| indices.iter().map(|&i| self.events[i].clone()).collect()),
+                .then(|| stored.events.iter().map(|&i| self.events[i].clone()).collect()),
             ..SideConversationResponse::new(side_conversation)
         })
     }
@@ -716,15 +730,15 @@ impl Store {
     // ---- events -----------------------------------------------------------------
 
     pub fn list_events(
-        &mut self,
+        &self,
         ticket_id: i64,
         id: &str,
         include_side_conversations: bool,
         page: u64,
         per_page: u64,
     ) -> Result<SideConversationEventListResponse, ApiError> {
-        let stored = self.stored(ticket_id, id)?;
-        let indices = stored.events.clone();
+        let stored = self.stored_ref(ticket_id, id)?;
+        let indices = &stored.events;
         let side_conversation = stored.side_conversation.clone();
         let window = window(indices.len(), page, per_page);
         let path = format!("/api/v2/tickets/{ticket_id}/side_conversations/{id}/events");
