@@ -40,6 +40,13 @@ fn command() -> clap::Command {
                 .value_parser(clap::value_parser!(u32).range(1..))
                 .help("Tries per request, the first included, before an error is final [default: the client's]"),
         )
+        .arg(
+            clap::Arg::new("no-pacing")
+                .long("no-pacing")
+                .global(true)
+                .action(clap::ArgAction::SetTrue)
+                .help("Send at once instead of pacing under the account's rate limit (for a fake that does not enforce one)"),
+        )
         .subcommands(generated::commands())
         .subcommand(export::command())
         .subcommand(
@@ -59,6 +66,10 @@ fn client(args: &clap::ArgMatches) -> Result<Client, CliError> {
         retry = retry.with_max_attempts(*attempts);
     }
     zendesk_client::ClientBuilder::from_env()
+        .map(|builder| match args.get_flag("no-pacing") {
+            true => builder.pacing(zendesk_client::Pacing::off()),
+            false => builder,
+        })
         .and_then(|builder| builder.retry(retry).build())
         .map_err(|e| CliError::local(e.to_string()))
 }

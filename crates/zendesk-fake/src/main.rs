@@ -203,10 +203,11 @@ fn say(text: &str) {
     let _ = writeln!(std::io::stdout().lock(), "{text}");
 }
 
-/// The upstream's scheme and host only: a URL may carry credentials.
+/// The upstream's origin (scheme, host, port) only: a URL may carry
+/// credentials.
 fn upstream_host(upstream: &str) -> String {
     match reqwest::Url::parse(upstream) {
-        Ok(url) => format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default()),
+        Ok(url) => url.origin().ascii_serialization(),
         Err(_) => "the upstream".to_string(),
     }
 }
