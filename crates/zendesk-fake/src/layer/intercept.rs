@@ -63,7 +63,7 @@ where
         }
     };
     let entry = control.journal.start(&Received {
-        method: request.method().as_str(),
+        method: request.method(),
         path: request.uri().path(),
         query: request.uri().query(),
         operation_id,

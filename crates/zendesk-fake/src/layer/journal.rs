@@ -57,7 +57,7 @@ pub struct RecordedRequest {
 
 /// A request as the middleware saw it, before it is stored.
 pub struct Received<'a> {
-    pub method: &'a str,
+    pub method: &'a axum::http::Method,
     pub path: &'a str,
     pub query: Option<&'a str>,
     pub operation_id: Option<&'static str>,
@@ -67,7 +67,8 @@ pub struct Received<'a> {
 
 /// A stored request: its text in one buffer, read back on demand.
 pub struct Entry {
-    method: Box<str>,
+    /// Standard methods are kept without an allocation.
+    method: axum::http::Method,
     /// Path, then query, then each header's name and value, then the body
     /// (when it is short enough to keep); lengths in `lengths`.
     text: Box<[u8]>,
@@ -83,16 +84,18 @@ pub struct Entry {
 impl Entry {
     fn new(request: &Received<'_>) -> Entry {
         let kept_body = request.body.len() <= JOURNAL_BODY_LIMIT && !request.body.is_empty();
-        let headers: Vec<_> = request
-            .headers
-            .iter()
-            .filter(|(name, _)| !SECRET_HEADERS.contains(&name.as_str()))
-            .collect();
+        // Walked twice (to size the buffer, then to fill it) rather than
+        // collected: one allocation less for every request.
+        let headers = || {
+            request
+                .headers
+                .iter()
+                .filter(|(name, _)| !SECRET_HEADERS.contains(&name.as_str()))
+        };
         let mut text = Vec::with_capacity(
             request.path.len()
                 + request.query.map_or(0, str::len)
-                + headers
-                    .iter()
+                + headers()
                     .map(|(n, v)| n.as_str().len() + v.len())
                     .sum::<usize>()
                 + if kept_body { request.body.len() } else { 0 },
@@ -101,8 +104,8 @@ impl Entry {
         if let Some(query) = request.query {
             text.extend_from_slice(query.as_bytes());
         }
-        let mut header_lengths = Vec::with_capacity(headers.len());
-        for (name, value) in headers {
+        let mut header_lengths = Vec::with_capacity(headers().count());
+        for (name, value) in headers() {
             text.extend_from_slice(name.as_str().as_bytes());
             text.extend_from_slice(value.as_bytes());
             header_lengths.push((name.as_str().len() as u32, value.len() as u32));
@@ -111,7 +114,7 @@ impl Entry {
             text.extend_from_slice(request.body);
         }
         Entry {
-            method: request.method.into(),
+            method: request.method.clone(),
             text: text.into_boxed_slice(),
             path_length: request.path.len() as u32,
             query_length: request.query.map(|q| q.len() as u32),
@@ -147,7 +150,7 @@ impl Entry {
             None
         };
         RecordedRequest {
-            method: self.method.to_string(),
+            method: self.method.as_str().to_string(),
             path,
             query,
             operation_id: self.operation_id.map(str::to_string),
@@ -271,7 +274,7 @@ mod tests {
 
     fn received<'a>(path: &'a str, headers: &'a HeaderMap, body: &'a [u8]) -> Received<'a> {
         Received {
-            method: "POST",
+            method: &axum::http::Method::POST,
             path,
             query: Some("page=2"),
             operation_id: Some("CreateSideConversation"),
