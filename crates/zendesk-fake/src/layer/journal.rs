@@ -70,7 +70,8 @@ pub struct Entry {
     /// Standard methods are kept without an allocation.
     method: axum::http::Method,
     /// Path, then query, then each header's name and value, then the body
-    /// (when it is short enough to keep); lengths in `lengths`.
+    /// (when it is short enough to keep); their lengths in `path_length`,
+    /// `query_length` and `header_lengths`.
     text: Box<[u8]>,
     path_length: u32,
     query_length: Option<u32>,
@@ -84,8 +85,8 @@ pub struct Entry {
 impl Entry {
     fn new(request: &Received<'_>) -> Entry {
         let kept_body = request.body.len() <= JOURNAL_BODY_LIMIT && !request.body.is_empty();
-        // Walked twice (to size the buffer, then to fill it) rather than
-        // collected: one allocation less for every request.
+        // Walked again where needed (to size the buffers, then to fill them)
+        // rather than collected: one allocation less for every request.
         let headers = || {
             request
                 .headers
