@@ -693,6 +693,123 @@ async fn lists_page_with_links_on_the_fakes_own_address() {
     );
 }
 
+/// The fake keeps what a read answered until the store changes: every
+/// change, by any operation or by the fake's owner, shows in the next read.
+#[tokio::test]
+async fn a_read_repeated_after_a_change_sees_the_change() {
+    let account = account().await;
+    let agent = &account.agent;
+    let list = || async {
+        let page = agent
+            .list_side_conversations()
+            .ticket_id(TICKET)
+            .send()
+            .await
+            .unwrap();
+        page.into_inner().side_conversations.len()
+    };
+    let show = |id: String| async move {
+        let shown = agent
+            .show_side_conversation()
+            .ticket_id(TICKET)
+            .side_conversation_id(&id)
+            .send()
+            .await
+            .unwrap();
+        shown.into_inner().side_conversation
+    };
+    let events = |id: String| async move {
+        let listed = agent
+            .list_side_conversation_events()
+            .ticket_id(TICKET)
+            .side_conversation_id(&id)
+            .send()
+            .await
+            .unwrap();
+        listed.into_inner().events.len()
+    };
+
+    assert_eq!((list().await, list().await), (0, 0));
+    let id = create(agent, "Printer").await;
+    assert_eq!((list().await, list().await), (1, 1));
+    assert_eq!(show(id.clone()).await.subject.as_deref(), Some("Printer"));
+    assert_eq!(events(id.clone()).await, 1);
+
+    let rename =
+        UpdateSideConversationRequest::from(SideConversationUpdate::new().subject("Printer (2)"));
+    agent
+        .update_side_conversation()
+        .ticket_id(TICKET)
+        .side_conversation_id(&id)
+        .body(rename)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        show(id.clone()).await.subject.as_deref(),
+        Some("Printer (2)")
+    );
+    assert_eq!(events(id.clone()).await, 2);
+
+    let reply = ReplyToSideConversationRequest::from(
+        MessageRequest::email(EmailParticipant::address("vendor@example.com"))
+            .body("Still burning."),
+    );
+    agent
+        .reply_to_side_conversation()
+        .ticket_id(TICKET)
+        .side_conversation_id(&id)
+        .body(reply)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        show(id.clone()).await.preview_text.as_deref(),
+        Some("Still burning.")
+    );
+    assert_eq!(events(id.clone()).await, 3);
+
+    // What an agent read is not what a customer may read.
+    let refused = account
+        .customer
+        .show_side_conversation()
+        .ticket_id(TICKET)
+        .side_conversation_id(&id)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(status_of(refused), 403);
+
+    let seeded = account
+        .fake
+        .seed_side_conversation(TICKET, &history())
+        .unwrap();
+    assert_eq!(
+        list().await,
+        2,
+        "a side conversation seeded by the owner is listed"
+    );
+    let seeded_id = seeded.side_conversation.id.unwrap();
+    assert_eq!(show(seeded_id).await.subject.as_deref(), Some("Seeded"));
+
+    account.fake.reset();
+    assert_eq!(
+        list().await,
+        0,
+        "a reset empties the list that was read before"
+    );
+}
+
+fn history() -> ImportSideConversationRequest {
+    let message = MessageRequest::email(EmailParticipant::address("vendor@example.com"))
+        .subject("Seeded")
+        .body("From the seed");
+    ImportSideConversationRequest::new(
+        SideConversationImport::new().subject("Seeded"),
+        SideConversationEventImport::new(message),
+    )
+}
+
 #[tokio::test]
 async fn the_export_resumes_from_a_checkpoint_without_loss_or_repeats() {
     let account = account_with(Config {

@@ -65,9 +65,8 @@ impl Operation {
             let path_end = path.iter().position(|&b| b == b'/');
             let expected = &template[..template_end.unwrap_or(template.len())];
             let segment = &path[..path_end.unwrap_or(path.len())];
-            let is_parameter = expected.len() >= 2
-                && expected[0] == b'{'
-                && expected[expected.len() - 1] == b'}';
+            let is_parameter =
+                expected.len() >= 2 && expected[0] == b'{' && expected[expected.len() - 1] == b'}';
             let fits = if is_parameter {
                 !segment.is_empty()
             } else {
@@ -97,10 +96,131 @@ pub fn operation(id: &str) -> Option<&'static Operation> {
 /// template without parameters wins over one with them
 /// (`/side_conversations/import` is not a side conversation id).
 pub fn operation_at(method: &str, path: &str) -> Option<&'static Operation> {
-    // Called for every request a server sees: no allocation, one pass.
+    // Called for every request a server sees: the path is split once, into
+    // a buffer on the stack, and held against templates split in advance.
+    let mut segments = [""; MAX_SEGMENTS];
+    let mut count = 0;
+    for segment in path.split('/') {
+        if count == MAX_SEGMENTS {
+            return operation_at_by_scan(method, path);
+        }
+        segments[count] = segment;
+        count += 1;
+    }
+    let segments = &segments[..count];
+    templates()
+        .iter()
+        .find(|t| t.operation.method.eq_ignore_ascii_case(method) && t.fits(segments))
+        .map(|t| t.operation)
+}
+
+/// More segments than any path of the spec has; a longer path is matched by
+/// [`operation_at_by_scan`], which has no such bound.
+const MAX_SEGMENTS: usize = 24;
+
+/// [`operation_at`]'s definition, one template at a time.
+fn operation_at_by_scan(method: &str, path: &str) -> Option<&'static Operation> {
     let parameters = |o: &Operation| o.path.bytes().filter(|&b| b == b'{').count();
     crate::OPERATIONS
         .iter()
         .filter(|o| o.matches(method, path))
         .min_by_key(|o| parameters(o))
+}
+
+/// An operation's path template, split at `/`.
+struct Template {
+    operation: &'static Operation,
+    /// `None` for a `{parameter}`.
+    segments: Vec<Option<&'static str>>,
+}
+
+impl Template {
+    fn fits(&self, path: &[&str]) -> bool {
+        self.segments.len() == path.len()
+            && self
+                .segments
+                .iter()
+                .zip(path)
+                .all(|(expected, segment)| match expected {
+                    None => !segment.is_empty(),
+                    Some(literal) => literal == segment,
+                })
+    }
+}
+
+/// Every operation's template, those with the fewest parameters first (in
+/// the spec's order among equals), so that the first that fits wins.
+fn templates() -> &'static [Template] {
+    static TEMPLATES: std::sync::OnceLock<Vec<Template>> = std::sync::OnceLock::new();
+    TEMPLATES.get_or_init(|| {
+        let mut templates: Vec<Template> = crate::OPERATIONS
+            .iter()
+            .map(|operation| Template {
+                operation,
+                segments: operation
+                    .path
+                    .split('/')
+                    .map(|segment| {
+                        let is_parameter = segment.len() >= 2
+                            && segment.starts_with('{')
+                            && segment.ends_with('}');
+                        (!is_parameter).then_some(segment)
+                    })
+                    .collect(),
+            })
+            .collect();
+        templates.sort_by_key(|t| t.segments.iter().filter(|s| s.is_none()).count());
+        templates
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_split_templates_find_what_the_scan_finds() {
+        let mut paths: Vec<String> = Vec::new();
+        for operation in crate::OPERATIONS {
+            for filler in ["12345", "import", "events", "", "a/b"] {
+                let mut path = String::new();
+                for segment in operation.path.split('/') {
+                    if !path.is_empty() || !segment.is_empty() {
+                        path.push('/');
+                    }
+                    path.push_str(if segment.starts_with('{') {
+                        filler
+                    } else {
+                        segment
+                    });
+                }
+                paths.push(path.clone());
+                paths.push(format!("{path}/"));
+                paths.push(format!("{path}/extra"));
+            }
+        }
+        paths.push("/".repeat(MAX_SEGMENTS + 3));
+        paths.push(format!(
+            "/api/v2/tickets/1/side_conversations{}",
+            "/x".repeat(MAX_SEGMENTS)
+        ));
+        paths.push(String::new());
+        let methods = ["GET", "get", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"];
+        let mut found = 0;
+        for path in &paths {
+            for method in methods {
+                let split = operation_at(method, path).map(|o| o.id);
+                assert_eq!(
+                    split,
+                    operation_at_by_scan(method, path).map(|o| o.id),
+                    "{method} {path}"
+                );
+                found += usize::from(split.is_some());
+            }
+        }
+        assert!(
+            found >= crate::OPERATIONS.len(),
+            "every operation is found at least once"
+        );
+    }
 }

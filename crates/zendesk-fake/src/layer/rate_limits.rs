@@ -121,22 +121,48 @@ impl Decision {
             HeaderName::from_static("ratelimit-remaining"),
             HeaderName::from_static("ratelimit-reset"),
         ];
+        let limit = u64::from(self.limit);
+        let remaining = u64::from(self.remaining);
         let reset = seconds_up(self.reset);
-        let values = [
-            u64::from(self.limit),
-            u64::from(self.remaining),
-            u64::from(self.limit),
-            u64::from(self.remaining),
-            reset,
-        ];
+        let values = [limit, remaining, limit, remaining, reset].map(number_value);
         let headers = response.headers_mut();
+        headers.reserve(NAMES.len());
         for (name, value) in NAMES.into_iter().zip(values) {
-            if !headers.contains_key(&name) {
-                headers.insert(name, HeaderValue::from(value));
-            }
+            headers.entry(name).or_insert(value);
         }
     }
 }
+
+/// `n` as a header value. Every response carries five of these, so the
+/// numbers a budget usually has (below [`STATIC_NUMBERS`]) are written once
+/// for the process and shared; a larger one is written for its response.
+fn number_value(n: u64) -> HeaderValue {
+    static DIGITS: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+    if n >= STATIC_NUMBERS {
+        return HeaderValue::from(n);
+    }
+    // 0 to 9, then 10 to 99, ...: the numbers of d digits start where those
+    // of fewer digits end, so where `n` lies follows from `n` alone.
+    let digits = DIGITS.get_or_init(|| {
+        let all: String = (0..STATIC_NUMBERS).map(|n| n.to_string()).collect();
+        Box::leak(all.into_boxed_str())
+    });
+    let (mut start, mut width, mut first) = (0, 1, 0);
+    loop {
+        let next = (first * 10).max(10);
+        if n < next {
+            break;
+        }
+        start += (next - first) * width;
+        (first, width) = (next, width + 1);
+    }
+    let start = (start + (n - first) * width) as usize;
+    HeaderValue::from_static(&digits[start..start + width as usize])
+}
+
+/// The numbers below this are [`number_value`]'s shared ones: a few tens of
+/// kilobytes, written once.
+const STATIC_NUMBERS: u64 = 10_000;
 
 /// Whole seconds, rounded up: a client that waits them finds the window over.
 fn seconds_up(duration: Duration) -> u64 {
@@ -240,6 +266,13 @@ impl RateLimits {
 mod tests {
     use super::*;
     use crate::config::{EndpointLimit, RateLimitFault};
+
+    #[test]
+    fn a_number_header_value_is_its_decimal_digits() {
+        for n in (0..STATIC_NUMBERS + 20).chain([u64::from(u32::MAX), u64::MAX]) {
+            assert_eq!(number_value(n).to_str().unwrap(), n.to_string());
+        }
+    }
 
     fn limits(requests: u32, endpoint: Option<(&str, u32)>, share: f64) -> RateLimits {
         RateLimits::new(&Faults {

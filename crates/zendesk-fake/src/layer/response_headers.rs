@@ -34,8 +34,5 @@ impl RequestIds {
 /// Adds the request id, unless a scripted response set its own.
 pub fn add_request_id(id: HeaderValue, response: &mut Response) {
     const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-    let headers = response.headers_mut();
-    if !headers.contains_key(&REQUEST_ID) {
-        headers.insert(REQUEST_ID, id);
-    }
+    response.headers_mut().entry(REQUEST_ID).or_insert(id);
 }

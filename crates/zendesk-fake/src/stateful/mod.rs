@@ -4,5 +4,6 @@
 mod multipart;
 mod routes;
 mod store;
+mod written;
 
 pub use routes::{routes, App};

@@ -4,10 +4,10 @@
 //! changes.
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, RwLock, RwLockWriteGuard};
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -20,10 +20,13 @@ use crate::config::{Config, User};
 use crate::errors::ApiError;
 use super::multipart;
 use super::store::Store;
+use super::written::Written;
 
 pub struct App {
     /// Calls that only read share the store; the rest take it in turn.
     store: RwLock<Store>,
+    /// What reads answered, until the store changes.
+    written: Written,
     config: Config,
     base_url: String,
     sign_in: SignIn,
@@ -36,6 +39,7 @@ impl App {
     pub fn new(config: Config, base_url: String) -> App {
         App {
             store: RwLock::new(Store::new(&config.seed, base_url.clone())),
+            written: Written::default(),
             sign_in: SignIn::new(&config.seed.users),
             config,
             base_url,
@@ -97,7 +101,7 @@ pub fn routes(app: Arc<App>) -> Router {
 impl App {
     /// Back to the seed: every side conversation, event and upload is gone.
     pub fn reset(&self) {
-        let mut store = self.store.write().unwrap_or_else(|e| e.into_inner());
+        let mut store = self.store_to_change();
         *store = Store::new(&self.config.seed, self.base_url.clone());
     }
 
@@ -117,8 +121,15 @@ impl App {
             .cloned()
             .ok_or_else(|| ApiError::bad_request("the seed has no agent to import as"))?;
         check_request("ImportSideConversation", body)?;
-        let mut store = self.store.write().unwrap_or_else(|e| e.into_inner());
-        store.import(ticket_id, &actor, body)
+        self.store_to_change().import(ticket_id, &actor, body)
+    }
+
+    /// The store, for a call that may change it: what reads answered
+    /// before is let go.
+    fn store_to_change(&self) -> RwLockWriteGuard<'_, Store> {
+        let store = self.store.write().unwrap_or_else(|e| e.into_inner());
+        self.written.forget();
+        store
     }
 
     /// Signs the caller in and checks the operation's roles, runs `action`
@@ -130,29 +141,41 @@ impl App {
         status: StatusCode,
         action: impl FnOnce(&mut Store, &User) -> Result<T, ApiError>,
     ) -> Response {
-        let result = self.signed_in(operation_id, headers).and_then(|user| {
-            let mut store = self.store.write().unwrap_or_else(|e| e.into_inner());
-            action(&mut store, user)
-        });
+        let result = self
+            .signed_in(operation_id, headers)
+            .and_then(|user| action(&mut self.store_to_change(), user));
         match result {
             Ok(body) => self.respond(operation_id, status, &body),
             Err(error) => self.respond(operation_id, error.status, &error.body()),
         }
     }
 
-    /// [`Self::answer`] for a call that only reads the store.
+    /// [`Self::answer`] for a call that only reads the store. What it
+    /// answered is kept by the request's path and query, and sent again as
+    /// it is until the store changes.
     fn answer_read<T: Serialize>(
         &self,
         operation_id: &str,
-        headers: &HeaderMap,
+        request: &Request,
         action: impl FnOnce(&Store) -> Result<T, ApiError>,
     ) -> Response {
-        let result = self.signed_in(operation_id, headers).and_then(|_| {
-            let store = self.store.read().unwrap_or_else(|e| e.into_inner());
-            action(&store)
-        });
-        match result {
-            Ok(body) => self.respond(operation_id, StatusCode::OK, &body),
+        if let Err(error) = self.signed_in(operation_id, request.headers()) {
+            return self.respond(operation_id, error.status, &error.body());
+        }
+        let key = request.uri().path_and_query().map_or("", |p| p.as_str());
+        // Held until the answer is kept: a change cannot come between.
+        let store = self.store.read().unwrap_or_else(|e| e.into_inner());
+        if let Some(body) = self.written.get(key) {
+            return json_response(StatusCode::OK, body);
+        }
+        match action(&store) {
+            Ok(body) => match self.write(operation_id, StatusCode::OK, &body) {
+                Ok(body) => {
+                    self.written.keep(key, &body);
+                    json_response(StatusCode::OK, body)
+                }
+                Err(refusal) => refusal,
+            },
             Err(error) => self.respond(operation_id, error.status, &error.body()),
         }
     }
@@ -171,39 +194,62 @@ impl App {
         Ok(user)
     }
 
-    /// The body as JSON, written straight from its type (a `Value` is built
-    /// only to check it, when responses are checked).
+    /// `body` as the response with `status`.
     fn respond<T: Serialize>(&self, operation_id: &str, status: StatusCode, body: &T) -> Response {
         if status == StatusCode::NO_CONTENT {
             return status.into_response();
         }
+        match self.write(operation_id, status, body) {
+            Ok(body) => json_response(status, body),
+            Err(refusal) => refusal,
+        }
+    }
+
+    /// The body as JSON, written straight from its type (a `Value` is built
+    /// only to check it, when responses are checked) into a buffer sized for
+    /// a typical page (axum's `Json` starts at 128 bytes and grows). A body
+    /// that breaks the spec, or cannot be written, is a 500 that says why.
+    fn write<T: Serialize>(
+        &self,
+        operation_id: &str,
+        status: StatusCode,
+        body: &T,
+    ) -> Result<Bytes, Response> {
         if self.config.validate_responses {
             if let Some(error) = response_violation(operation_id, status, body) {
-                return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(error)).into_response();
+                return Err((StatusCode::INTERNAL_SERVER_ERROR, axum::Json(error)).into_response());
             }
         }
-        json_response(status, body)
+        let mut bytes = Vec::with_capacity(1024);
+        match serde_json::to_writer(&mut bytes, body) {
+            Ok(()) => Ok(Bytes::from(bytes)),
+            Err(error) => Err((
+                StatusCode::INTERNAL_SERVER_ERROR,
+                axum::Json(json!({"error": "FakeResponseInvalid", "description": error.to_string()})),
+            )
+                .into_response()),
+        }
     }
 }
 
-/// `body` as an `application/json` response, written into a buffer sized
-/// for a typical page (axum's `Json` starts at 128 bytes and grows).
-fn json_response<T: Serialize>(status: StatusCode, body: &T) -> Response {
-    let mut bytes = Vec::with_capacity(1024);
-    match serde_json::to_writer(&mut bytes, body) {
-        Ok(()) => (
-            status,
-            [(header::CONTENT_TYPE, "application/json")],
-            bytes,
-        )
-            .into_response(),
-        Err(error) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            axum::Json(json!({"error": "FakeResponseInvalid", "description": error.to_string()})),
-        )
-            .into_response(),
-    }
+/// An `application/json` response.
+fn json_response(status: StatusCode, body: Bytes) -> Response {
+    let mut response = Response::new(axum::body::Body::from(body));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    // Room for the layer's headers and Content-Length: the map is
+    // allocated once and never grows.
+    headers.reserve(RESPONSE_HEADERS);
+    headers.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json"),
+    );
+    response
 }
+
+/// The headers a response of the fake carries: its type, the five rate
+/// limit headers, the request id, the length, and a few to spare.
+const RESPONSE_HEADERS: usize = 12;
 
 /// Zendesk's error body naming the first place where the fake's own
 /// response breaks the spec, if it does.
@@ -402,11 +448,11 @@ async fn list_side_conversations(
     State(app): Shared,
     Path(ticket): Path<String>,
     Query(params): Params,
-    headers: HeaderMap,
+    request: Request,
 ) -> Response {
     app.answer_read(
         "ListSideConversations",
-        &headers,
+        &request,
         |store| {
             let (page, per_page) = paging(&params, app.config.default_per_page)?;
             store.list_side_conversations(
@@ -423,11 +469,11 @@ async fn show_side_conversation(
     State(app): Shared,
     Path((ticket, sc)): Path<(String, String)>,
     Query(params): Params,
-    headers: HeaderMap,
+    request: Request,
 ) -> Response {
     app.answer_read(
         "ShowSideConversation",
-        &headers,
+        &request,
         |store| {
             store.show_side_conversation(id(&ticket, "ticket")?, &sc, sideload(&params, "events")?)
         },
@@ -523,11 +569,11 @@ async fn list_side_conversation_events(
     State(app): Shared,
     Path((ticket, sc)): Path<(String, String)>,
     Query(params): Params,
-    headers: HeaderMap,
+    request: Request,
 ) -> Response {
     app.answer_read(
         "ListSideConversationEvents",
-        &headers,
+        &request,
         |store| {
             let (page, per_page) = paging(&params, app.config.default_per_page)?;
             store.list_events(
@@ -541,10 +587,10 @@ async fn list_side_conversation_events(
     )
 }
 
-async fn export_events(State(app): Shared, Query(params): Params, headers: HeaderMap) -> Response {
+async fn export_events(State(app): Shared, Query(params): Params, request: Request) -> Response {
     app.answer_read(
         "IncrementalSideConversationEventExport",
-        &headers,
+        &request,
         |store| {
             let start_time = params
                 .get("start_time")
@@ -605,9 +651,9 @@ fn guess(file_name: &str) -> String {
 async fn show_attachment(
     State(app): Shared,
     Path(attachment): Path<String>,
-    headers: HeaderMap,
+    request: Request,
 ) -> Response {
-    app.answer_read("ShowAttachment", &headers, |store| {
+    app.answer_read("ShowAttachment", &request, |store| {
         let attachment = store.show_attachment(id(&attachment, "attachment")?)?;
         Ok(json!({ "attachment": attachment }))
     })
