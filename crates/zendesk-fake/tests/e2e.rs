@@ -782,7 +782,7 @@ async fn a_read_repeated_after_a_change_sees_the_change() {
 
     let seeded = account
         .fake
-        .seed_side_conversation(TICKET, &history())
+        .seed_side_conversation(TICKET, &support::history())
         .unwrap();
     assert_eq!(
         list().await,
@@ -798,16 +798,6 @@ async fn a_read_repeated_after_a_change_sees_the_change() {
         0,
         "a reset empties the list that was read before"
     );
-}
-
-fn history() -> ImportSideConversationRequest {
-    let message = MessageRequest::email(EmailParticipant::address("vendor@example.com"))
-        .subject("Seeded")
-        .body("From the seed");
-    ImportSideConversationRequest::new(
-        SideConversationImport::new().subject("Seeded"),
-        SideConversationEventImport::new(message),
-    )
 }
 
 #[tokio::test]

@@ -6,15 +6,12 @@
 mod support;
 
 use std::time::{Duration, Instant};
-use support::{checked_fake, error_of, raw_http};
+use support::{checked_fake, error_of, history, raw_http};
 
 use serde_json::{json, Value};
 use zendesk_client::{Client, Credentials, RetryPolicy};
 use zendesk_fake::{Config, ScriptError, ScriptedResponse};
-use zendesk_models::{
-    EmailParticipant, ImportSideConversationRequest, MessageRequest, SideConversationEventImport,
-    SideConversationImport,
-};
+use zendesk_models::{EmailParticipant, MessageRequest};
 
 const TICKET: i64 = 12345;
 
@@ -25,16 +22,6 @@ fn agent(fake: &zendesk_fake::FakeZendesk, retry: RetryPolicy) -> Client {
         .retry(retry)
         .build()
         .unwrap()
-}
-
-fn history() -> ImportSideConversationRequest {
-    let message = MessageRequest::email(EmailParticipant::address("vendor@example.com"))
-        .subject("Seeded")
-        .body("From the seed");
-    ImportSideConversationRequest::new(
-        SideConversationImport::new().subject("Seeded"),
-        SideConversationEventImport::new(message),
-    )
 }
 
 #[tokio::test]

@@ -65,9 +65,7 @@ impl Operation {
             let path_end = path.iter().position(|&b| b == b'/');
             let expected = &template[..template_end.unwrap_or(template.len())];
             let segment = &path[..path_end.unwrap_or(path.len())];
-            let is_parameter =
-                expected.len() >= 2 && expected[0] == b'{' && expected[expected.len() - 1] == b'}';
-            let fits = if is_parameter {
+            let fits = if is_parameter(expected) {
                 !segment.is_empty()
             } else {
                 expected == segment
@@ -127,6 +125,11 @@ fn operation_at_by_scan(method: &str, path: &str) -> Option<&'static Operation> 
         .min_by_key(|o| parameters(o))
 }
 
+/// Whether a template's segment is a `{parameter}`.
+fn is_parameter(segment: &[u8]) -> bool {
+    segment.len() >= 2 && segment[0] == b'{' && segment[segment.len() - 1] == b'}'
+}
+
 /// An operation's path template, split at `/`.
 struct Template {
     operation: &'static Operation,
@@ -160,12 +163,7 @@ fn templates() -> &'static [Template] {
                 segments: operation
                     .path
                     .split('/')
-                    .map(|segment| {
-                        let is_parameter = segment.len() >= 2
-                            && segment.starts_with('{')
-                            && segment.ends_with('}');
-                        (!is_parameter).then_some(segment)
-                    })
+                    .map(|segment| (!is_parameter(segment.as_bytes())).then_some(segment))
                     .collect(),
             })
             .collect();

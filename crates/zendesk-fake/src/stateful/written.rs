@@ -50,9 +50,10 @@ impl Written {
             kept.bodies.clear();
             kept.bytes = 0;
         }
-        if kept.bodies.insert(request.into(), body.clone()).is_none() {
-            kept.bytes += body.len();
+        if let Some(replaced) = kept.bodies.insert(request.into(), body.clone()) {
+            kept.bytes -= replaced.len();
         }
+        kept.bytes += body.len();
     }
 
     /// Lets every kept response go: the store is about to change.
@@ -85,9 +86,10 @@ mod tests {
         written.keep("/a?page=2", &Bytes::from_static(b"[1]"));
         assert_eq!(
             written.size(),
-            (1, 2),
+            (1, 3),
             "a response kept again replaces the first"
         );
+        assert_eq!(written.get("/a?page=2").as_deref(), Some(&b"[1]"[..]));
         written.forget();
         assert_eq!(written.get("/a?page=2"), None);
         assert_eq!(written.size(), (0, 0));

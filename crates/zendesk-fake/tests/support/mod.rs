@@ -38,3 +38,19 @@ pub async fn agent_get(fake: &zendesk_fake::FakeZendesk, path: &str) -> reqwest:
         .await
         .unwrap()
 }
+
+/// A side conversation with one event, as `ImportSideConversation` takes it
+/// (subject "Seeded").
+pub fn history() -> zendesk_models::ImportSideConversationRequest {
+    use zendesk_models::{
+        EmailParticipant, ImportSideConversationRequest, MessageRequest,
+        SideConversationEventImport, SideConversationImport,
+    };
+    let message = MessageRequest::email(EmailParticipant::address("vendor@example.com"))
+        .subject("Seeded")
+        .body("From the seed");
+    ImportSideConversationRequest::new(
+        SideConversationImport::new().subject("Seeded"),
+        SideConversationEventImport::new(message),
+    )
+}
