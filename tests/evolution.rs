@@ -15,15 +15,26 @@ use zendesk_spec::{workspace_root, SPEC_PATH};
 /// An additive change a spec editor makes when Zendesk extends the API.
 struct Evolution {
     name: &'static str,
-    apply: fn(&mut Value),
+    change: Change,
     /// Text each regenerated file must now hold: (path, text).
     yields: &'static [(&'static str, &'static str)],
 }
 
+enum Change {
+    /// An edit of the spec as a document.
+    Spec(fn(&mut Value)),
+    /// `cargo xtask import` of these operations of the committed slice of
+    /// Zendesk's Support API document, corrections and all.
+    Import(&'static [&'static str]),
+}
+
+/// The slice of Zendesk's Support API document the tests import from.
+const VENDOR_SLICE: &str = "tests/fixtures/vendor/zendesk-support-oas.slice.yaml";
+
 const EVOLUTIONS: &[Evolution] = &[
     Evolution {
         name: "an optional nullable property on every response schema",
-        apply: add_property_to_response_schemas,
+        change: Change::Spec(add_property_to_response_schemas),
         yields: &[(
             xtask::MODELS_RS,
             "pub sentiment_score: ::std::option::Option<f64>",
@@ -31,7 +42,7 @@ const EVOLUTIONS: &[Evolution] = &[
     },
     Evolution {
         name: "a new optional query parameter on a list operation",
-        apply: add_query_parameter,
+        change: Change::Spec(add_query_parameter),
         yields: &[
             (xtask::CLIENT_RS, "pub fn sort_order<V>(mut self, value: V)"),
             (xtask::CLI_RS, "clap::Arg::new(\"sort-order\")"),
@@ -39,17 +50,17 @@ const EVOLUTIONS: &[Evolution] = &[
     },
     Evolution {
         name: "a new value in every response enum",
-        apply: add_response_enum_values,
+        change: Change::Spec(add_response_enum_values),
         yields: &[(xtask::OPEN_ENUMS_RS, "AddedLater")],
     },
     Evolution {
         name: "a new optional property on every request schema",
-        apply: add_property_to_request_schemas,
+        change: Change::Spec(add_property_to_request_schemas),
         yields: &[(xtask::CONSTRUCTORS_RS, "pub fn priority(")],
     },
     Evolution {
         name: "a new operation (a GET on a new path returning an existing schema)",
-        apply: add_operation,
+        change: Change::Spec(add_operation),
         yields: &[
             (xtask::CLIENT_RS, "pub fn show_side_conversation_summary("),
             (xtask::OPERATIONS_RS, "id: \"ShowSideConversationSummary\""),
@@ -57,6 +68,52 @@ const EVOLUTIONS: &[Evolution] = &[
                 xtask::CLI_RS,
                 "clap::Command::new(\"show-side-conversation-summary\")",
             ),
+        ],
+    },
+    Evolution {
+        name: "an operation of every shape a vendor's document has (every parameter type, \
+               names typify changes, inline examples, a body without a schema)",
+        change: Change::Spec(add_vendor_shaped_operation),
+        yields: &[
+            // Parameters of every type, in the path, the query and a header.
+            (xtask::CLIENT_RS, "pub fn include_inline_images<V>(mut self, value: V) -> Self"),
+            (xtask::CLIENT_RS, "pub fn ids<V>(mut self, value: V) -> Self"),
+            (xtask::CLIENT_RS, "pub fn x_request_priority<V>(mut self, value: V) -> Self"),
+            (xtask::CLIENT_RS, "pub fn ratio<V>(mut self, value: V) -> Self"),
+            (xtask::CLI_RS, ".default_missing_value(\"true\")"),
+            (xtask::CLI_RS, "clap::Arg::new(\"ids\")"),
+            (xtask::CLI_RS, "clap::Arg::new(\"x-request-priority\")"),
+            (xtask::OPERATIONS_RS, "name: \"include_inline_images\""),
+            (xtask::OPERATIONS_RS, "location: \"header\""),
+            // Schema names typify changes, in the registry and constructors.
+            (xtask::MODELS_RS, "pub struct EmailCcObject"),
+            (xtask::MODELS_RS, "rust_name: \"EmailCcObject\""),
+            (xtask::MODELS_RS, "pub struct HttpError"),
+            (xtask::MODELS_RS, "pub struct TicketObject"),
+            (xtask::MODELS_RS, "pub struct TicketField"),
+            (xtask::CONSTRUCTORS_RS, "impl TicketObject"),
+            (xtask::CONSTRUCTORS_RS, "impl EmailCcObject"),
+            (xtask::CONSTRUCTORS_RS, "impl HttpError"),
+            // A body of a media type without a schema, as bytes.
+            (xtask::CLIENT_RS, "ResponseValue<ByteStream>"),
+        ],
+    },
+    Evolution {
+        name: "eight operations imported from Zendesk's Support API document",
+        change: Change::Import(&[
+            "CreateTicket",
+            "ShowTicket",
+            "UpdateTicket",
+            "ListTicketComments",
+            "MakeTicketCommentPrivate",
+            "UpdateAttachment",
+            "ShowUser",
+            "ShowSuspendedTickets",
+        ]),
+        yields: &[
+            (xtask::CLIENT_RS, "pub fn list_ticket_comments(&self)"),
+            (xtask::CLI_RS, "clap::Command::new(\"show-suspended-tickets\")"),
+            (xtask::OPERATIONS_RS, "id: \"MakeTicketCommentPrivate\""),
         ],
     },
 ];
@@ -72,12 +129,31 @@ fn additive_spec_changes_regenerate_and_build_without_hand_edits() {
 
     let mut failures = Vec::new();
     for evolution in EVOLUTIONS {
-        let mut spec = original_spec.clone();
-        (evolution.apply)(&mut spec);
-        assert_ne!(spec, original_spec, "{}: changed nothing", evolution.name);
         let spec_path = copy.join(SPEC_PATH);
-        let text = serde_norway::to_string(&spec).expect("the spec serializes as YAML");
-        std::fs::write(&spec_path, text).expect("the copy's spec is writable");
+        match &evolution.change {
+            Change::Spec(apply) => {
+                let mut spec = original_spec.clone();
+                apply(&mut spec);
+                assert_ne!(spec, original_spec, "{}: changed nothing", evolution.name);
+                let text = serde_norway::to_string(&spec).expect("the spec serializes as YAML");
+                std::fs::write(&spec_path, text).expect("the copy's spec is writable");
+            }
+            Change::Import(operations) => {
+                let request = xtask::import::Request {
+                    from: root.join(VENDOR_SLICE),
+                    select: xtask::import::Select::Operations(
+                        operations.iter().map(|o| o.to_string()).collect(),
+                    ),
+                    corrections: None,
+                    spec: spec_path.clone(),
+                    root: copy.clone(),
+                    dry_run: false,
+                };
+                let outcome = xtask::import::import(&request)
+                    .unwrap_or_else(|e| panic!("{}: import failed: {e}", evolution.name));
+                assert!(outcome.written, "{}: nothing imported", evolution.name);
+            }
+        }
 
         let files = xtask::generated_files(&spec_path)
             .unwrap_or_else(|e| panic!("{}: generation failed: {e}", evolution.name));
@@ -98,6 +174,8 @@ fn additive_spec_changes_regenerate_and_build_without_hand_edits() {
             .iter()
             .filter(|path| !path.as_str().eq(SPEC_PATH) && !is_generated(path))
             .collect();
+        // An import also writes example files; nothing else.
+        let examples_added = new_example_files(&root, &copy);
         assert!(
             hand_written.is_empty(),
             "{}: changed files that are not generated: {hand_written:?}",
@@ -113,6 +191,9 @@ fn additive_spec_changes_regenerate_and_build_without_hand_edits() {
             failures.push(failure);
         }
         restore_generated_files(&root, &copy);
+        for file in examples_added {
+            let _ = std::fs::remove_file(file);
+        }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
@@ -150,6 +231,16 @@ fn changed_files(root: &Path, copy: &Path) -> Vec<String> {
         .chain(xtask::GENERATED_PATHS.iter().copied())
         .filter(|path| std::fs::read(root.join(path)).ok() != std::fs::read(copy.join(path)).ok())
         .map(str::to_string)
+        .collect()
+}
+
+/// Example files the copy has and the workspace does not.
+fn new_example_files(root: &Path, copy: &Path) -> Vec<PathBuf> {
+    let examples = Path::new("spec/examples");
+    std::fs::read_dir(copy.join(examples))
+        .expect("the copy's examples")
+        .map(|e| e.expect("an entry").path())
+        .filter(|p| !root.join(examples).join(p.file_name().unwrap()).exists())
         .collect()
 }
 
@@ -255,4 +346,91 @@ fn add_operation(spec: &mut Value) {
     spec["paths"]
         ["/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}/summary"] =
         json!({"parameters": parameters, "get": operation});
+}
+
+/// One operation with what vendors' documents have and the seed pages do
+/// not: parameters of every type in the path, the query and a header;
+/// schemas whose names typify changes (`EmailCCObject` is `EmailCcObject`);
+/// examples written in place; a response of a media type without a schema.
+fn add_vendor_shaped_operation(spec: &mut Value) {
+    schemas(spec).extend(
+        json!({
+            "EmailCCObject": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["user_email"],
+                "properties": {
+                    "user_email": {"type": "string", "format": "email"},
+                    "action": {"type": "string", "enum": ["put", "delete"]},
+                },
+            },
+            "Ticket-Field": {
+                "type": "object",
+                "properties": {"id": {"type": "integer"}, "value": {"nullable": true}},
+            },
+            "ticket_object": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["subject"],
+                "properties": {
+                    "subject": {"type": "string"},
+                    "priority": {"type": "string", "enum": ["low", "normal", "high", "urgent"]},
+                    "ratio": {"type": "number"},
+                    "int32": {"type": "integer", "format": "int32"},
+                    "metadata": {"type": "object"},
+                    "email_ccs": {"type": "array", "items": {"$ref": "#/components/schemas/EmailCCObject"}},
+                    "custom_fields": {"type": "array", "nullable": true, "items": {"$ref": "#/components/schemas/Ticket-Field"}},
+                },
+            },
+            "HTTPError": {
+                "type": "object",
+                "required": ["code"],
+                "properties": {"code": {"type": "integer"}, "title": {"type": "string"}},
+            },
+            "ErrorWithHttpError": {
+                "type": "object",
+                "properties": {"error": {"$ref": "#/components/schemas/HTTPError"}},
+            },
+        })
+        .as_object()
+        .expect("an object")
+        .clone(),
+    );
+    let query = |name: &str, schema: Value| json!({"name": name, "in": "query", "schema": schema});
+    spec["paths"]["/api/v2/evolution/{count}/{kind}/{share}"] = json!({
+        "post": {
+            "operationId": "EvolveEverything",
+            "summary": "Every shape at once",
+            "description": "Added later.\n\nAllowed for: agents.",
+            "x-allowed-for": ["agents"],
+            "parameters": [
+                {"name": "count", "in": "path", "required": true, "schema": {"type": "integer", "format": "int32"}},
+                {"name": "kind", "in": "path", "required": true, "schema": {"type": "string", "enum": ["a", "b"]}},
+                {"name": "share", "in": "path", "required": true, "schema": {"type": "number"}},
+                query("include_inline_images", json!({"type": "boolean"})),
+                query("ratio", json!({"type": "number", "format": "float"})),
+                query("sort", json!({"type": "string", "enum": ["created_at", "-created_at"]})),
+                query("ids", json!({"type": "array", "items": {"type": "integer"}})),
+                query("names", json!({"type": "array", "items": {"type": "string"}})),
+                query("when", json!({"type": "string", "format": "date-time"})),
+                query("either", json!({"oneOf": [{"type": "integer"}, {"type": "string"}]})),
+                {"name": "page", "in": "query", "style": "deepObject", "explode": true,
+                 "schema": {"type": "object", "properties": {"size": {"type": "integer"}, "after": {"type": "string"}}}},
+                {"name": "X-Request-Priority", "in": "header", "schema": {"type": "integer"}},
+            ],
+            "requestBody": {
+                "required": true,
+                "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/ticket_object"},
+                    "examples": {"inline": {"summary": "Written in place", "value": {"subject": "Help"}}},
+                }},
+            },
+            "responses": {
+                "200": {
+                    "description": "The ticket's picture.",
+                    "content": {"image/png": {}},
+                },
+            },
+        },
+    });
 }

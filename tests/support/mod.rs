@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use serde_json::{json, Value};
 use zendesk_spec::json_schema;
-use zendesk_spec::operations::{BodySchema, Operation};
+use zendesk_spec::operations::{BodySchema, ExampleSource, Operation};
 use zendesk_spec::SpecDocument;
 use zendesk_validate::file_names::{self, NamedPayload, Target};
 
@@ -100,20 +100,27 @@ pub fn walk(value: &Value, pointer: &str, visit: &mut dyn FnMut(&str, &Value)) {
     }
 }
 
-/// One example body and the component schema it is an example of.
+/// One example body and the schema it is an example of.
 #[derive(Debug, Clone)]
 pub struct ExampleCase {
     /// Says which example it is, for messages.
     pub what: String,
-    /// What the spec links the file to.
+    /// What the spec links the example to.
     pub target: Target,
-    pub schema: String,
-    pub file: PathBuf,
+    /// The component schema, when the body's schema is one.
+    pub schema: Option<String>,
+    /// The body's schema written in place, when it is not a component.
+    pub inline_schema: Option<Value>,
+    /// The example's file, when it is kept in one (else it is a `value`).
+    pub file: Option<PathBuf>,
+    /// The example itself.
+    pub value: Value,
     /// The pointers where the spec notes that the example breaks the schema.
     pub invalid_at: Vec<String>,
 }
 
-/// Every example: those linked from operations, then the schema examples.
+/// Every example: those linked from operations (in files or written in
+/// place), then the schema examples.
 pub fn example_cases() -> Vec<ExampleCase> {
     let mut cases = Vec::new();
     for operation in operations() {
@@ -137,17 +144,26 @@ pub fn example_cases() -> Vec<ExampleCase> {
                 }
             };
             for example in &media.examples {
-                let BodySchema::Component(schema) = &media.schema else {
-                    panic!(
-                        "{} {status}: examples belong to named schemas",
-                        operation.id
-                    );
+                let (schema, inline_schema) = match &media.schema {
+                    BodySchema::Component(name) => (Some(name.clone()), None),
+                    BodySchema::Inline(schema) => (None, Some(schema.clone())),
+                    BodySchema::Untyped => (None, None),
+                };
+                let (file, value) = match &example.source {
+                    ExampleSource::File(file) => {
+                        let path = example_path(file);
+                        let value = read_json(&path);
+                        (Some(path), value)
+                    }
+                    ExampleSource::Inline(value) => (None, value.clone()),
                 };
                 cases.push(ExampleCase {
                     what: format!("{} {status} example `{}`", operation.id, example.name),
                     target: target.clone(),
-                    schema: schema.clone(),
-                    file: example_path(&example.file),
+                    schema,
+                    inline_schema,
+                    file,
+                    value,
                     invalid_at: example.invalid.iter().map(|v| v.pointer.clone()).collect(),
                 });
             }
@@ -163,11 +179,44 @@ pub fn example_cases() -> Vec<ExampleCase> {
             cases.push(ExampleCase {
                 what: name,
                 target: Target::Schema(schema.clone()),
-                schema,
-                file,
+                schema: Some(schema),
+                inline_schema: None,
+                value: read_json(&file),
+                file: Some(file),
                 invalid_at: Vec::new(),
             });
         }
     }
     cases
+}
+
+/// The operations of the reference pages this workspace started from
+/// (`../shared/docs/`): method, path, operationId. The spec holds each as
+/// documented; any other operation came in by `cargo xtask import` and says
+/// so in `x-source`.
+pub const SEED_OPERATIONS: [(&str, &str, &str); 14] = [
+    ("GET", "/api/v2/tickets/{ticket_id}/side_conversations", "ListSideConversations"),
+    ("GET", "/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}", "ShowSideConversation"),
+    ("POST", "/api/v2/tickets/{ticket_id}/side_conversations", "CreateSideConversation"),
+    ("PUT", "/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}", "UpdateSideConversation"),
+    ("POST", "/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}/reply", "ReplyToSideConversation"),
+    ("POST", "/api/v2/tickets/{ticket_id}/side_conversations/import", "ImportSideConversation"),
+    ("POST", "/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}/events/import", "ImportSideConversationEvents"),
+    ("GET", "/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}/events", "ListSideConversationEvents"),
+    ("GET", "/api/v2/tickets/side_conversations/events", "IncrementalSideConversationEventExport"),
+    ("POST", "/api/v2/tickets/side_conversations/attachments", "CreateSideConversationAttachment"),
+    ("GET", "/api/v2/attachments/{attachment_id}", "ShowAttachment"),
+    ("PUT", "/api/v2/tickets/{ticket_id}/comments/{comment_id}/attachments/{attachment_id}/redact", "RedactCommentAttachment"),
+    ("POST", "/api/v2/uploads", "UploadFiles"),
+    ("DELETE", "/api/v2/uploads/{token}", "DeleteUpload"),
+];
+
+/// Whether `operation` is one of the reference pages'.
+pub fn is_seed(operation: &Operation) -> bool {
+    SEED_OPERATIONS.iter().any(|(_, _, id)| *id == operation.id)
+}
+
+/// The reference pages' operations, in the spec's order.
+pub fn seed_operations() -> Vec<&'static Operation> {
+    operations().iter().filter(|o| is_seed(o)).collect()
 }

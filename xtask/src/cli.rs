@@ -6,8 +6,11 @@
 //!
 //! - An integer parameter is an `i64` flag with the spec's bounds.
 //! - A parameter whose schema is a component enum takes its values.
-//! - An operation with a `page` parameter gains `--all`: every item of every
-//!   page as JSON Lines (the client's `.stream()`).
+//! - A list the client can `.stream()` gains `--all`: every item of every
+//!   page as JSON Lines.
+//! - Every parameter takes its plain type on the wire (`parameters.rs`): a
+//!   boolean is a flag (`--flag`, or `--flag=false`), a list takes values
+//!   separated by commas or the flag repeated.
 //! - A body that is not JSON (a raw upload, multipart) is sent by a
 //!   hand-written function named after the operation in `crate::files`,
 //!   from `--file`; its `filename` parameter, if any, defaults to the
@@ -19,6 +22,12 @@ use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 use zendesk_spec::operations::{BodySchema, Operation, Parameter};
 
+use crate::parameters::WireType;
+
+/// The lists whose request the client can `.stream()` (crates/zendesk-client/src/pagination.rs):
+/// their subcommands gain `--all`.
+pub const STREAMED_LISTS: &[&str] = &["ListSideConversations", "ListSideConversationEvents"];
+
 pub fn generate(
     operations: &[Operation],
     component_schemas: &Map<String, Value>,
@@ -29,11 +38,20 @@ pub fn generate(
     for operation in operations {
         let name = operation.id.to_kebab_case();
         let summary = &operation.summary;
-        let description = format!(
+        let mut description = format!(
             "{}\n\n{}",
             operation.summary,
             operation.description.trim_end()
         );
+        // Who may call it, said the same way for every operation.
+        if !operation.description.contains("Allowed for:") {
+            let roles = if operation.allowed_for.is_empty() {
+                "agents (the spec names no role)".to_string()
+            } else {
+                operation.allowed_for.join(", ")
+            };
+            description.push_str(&format!("\n\nAllowed for: {roles}."));
+        }
         let method = format_ident!("{}", operation.id.to_snake_case());
         let body = operation.request_body.as_ref();
         let file_body = body.is_some_and(|body| {
@@ -45,7 +63,7 @@ pub fn generate(
         let mut arguments = Vec::new();
         let mut setters = Vec::new();
         for parameter in &operation.parameters {
-            if parameter.location != "path" && parameter.location != "query" {
+            if !matches!(parameter.location, "path" | "query" | "header") {
                 continue;
             }
             // A file's name defaults to the name of the file sent.
@@ -54,7 +72,7 @@ pub fn generate(
             arguments.push(argument);
             setters.push(setter);
         }
-        let paged = operation.parameters.iter().any(|p| p.name == "page");
+        let paged = STREAMED_LISTS.contains(&operation.id.as_str());
         if paged {
             arguments.push(quote! { crate::invoke::all_argument() });
         }
@@ -66,16 +84,22 @@ pub fn generate(
                 _ => None,
             })
         });
+        // An answer that is not JSON (an image) is written as its bytes.
+        let respond = if answers_bytes(operation) {
+            quote! { crate::invoke::respond_bytes(request.send().await).await }
+        } else {
+            quote! { crate::invoke::respond(request.send().await) }
+        };
         let arm = match (body, json_schema) {
             (None, _) => quote! {
                 let mut request = client.#method();
                 #(#setters)*
-                crate::invoke::respond(request.send().await)
+                #respond
             },
             (Some(body), Some(schema)) => {
                 let required = body.required;
                 arguments.push(quote! { crate::invoke::json_body_argument(#required) });
-                let schema = format_ident!("{}", schema);
+                let schema = format_ident!("{}", zendesk_spec::rust_names::type_name(&schema));
                 let id = &operation.id;
                 quote! {
                     let mut request = client.#method();
@@ -83,7 +107,7 @@ pub fn generate(
                     if let Some(body) = crate::invoke::json_body::<zendesk_models::#schema>(args, #id)? {
                         request = request.body(body);
                     }
-                    crate::invoke::respond(request.send().await)
+                    #respond
                 }
             }
             (Some(_), None) => {
@@ -148,6 +172,23 @@ pub fn generate(
     })
 }
 
+/// Whether the client gives the operation's success as bytes: progenitor
+/// types a success body only in `application/json`; any other body (or no
+/// documented success at all) is bytes.
+fn answers_bytes(operation: &Operation) -> bool {
+    let Some(success) = operation
+        .responses
+        .iter()
+        .find(|r| r.is_success() || r.status == "default")
+    else {
+        return true;
+    };
+    let json = success.media.iter().any(|m| {
+        m.media_type == "application/json" || m.media_type.starts_with("application/json;")
+    });
+    !json && !success.media.is_empty()
+}
+
 /// A parameter's `clap::Arg`, and the statement that hands its value to
 /// the request builder.
 fn parameter_tokens(
@@ -157,74 +198,103 @@ fn parameter_tokens(
 ) -> Result<(TokenStream, TokenStream), String> {
     let flag = parameter.name.to_kebab_case();
     let value_name = parameter.name.to_uppercase();
-    let setter = format_ident!("{}", parameter.name.to_snake_case());
+    let setter = format_ident!("{}", zendesk_spec::rust_names::field_name(&parameter.name));
     let help = parameter.description.trim().to_string();
-    let schema = &parameter.schema;
-    let (parser, value) = if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        let name = reference.rsplit('/').next().unwrap_or_default();
-        let values: Vec<String> = component_schemas
-            .get(name)
-            .and_then(|s| s.get("enum"))
-            .and_then(Value::as_array)
-            .ok_or_else(|| {
-                format!(
-                    "parameter `{}`: {reference} is not an enum, which the command line cannot take",
-                    parameter.name
-                )
-            })?
-            .iter()
-            .filter_map(|v| v.as_str().map(String::from))
-            .collect();
-        let model = format_ident!("{}", name);
-        (
-            quote! { clap::builder::PossibleValuesParser::new([#(#values),*]) },
-            quote! { crate::invoke::enum_value::<zendesk_models::#model>(value)? },
-        )
-    } else {
-        match schema.get("type").and_then(Value::as_str) {
-            Some("integer") => {
-                let minimum = schema
-                    .get("minimum")
-                    .and_then(Value::as_i64)
-                    .unwrap_or(i64::MIN);
-                let maximum = schema
-                    .get("maximum")
-                    .and_then(Value::as_i64)
-                    .unwrap_or(i64::MAX);
-                (
-                    quote! { clap::value_parser!(i64).range(#minimum..=#maximum) },
-                    quote! { *value },
-                )
-            }
-            Some("string") => (
-                quote! { clap::builder::NonEmptyStringValueParser::new() },
-                quote! { value.clone() },
-            ),
-            other => {
-                return Err(format!(
-                    "parameter `{}`: type {other:?} is not one the command line takes",
-                    parameter.name
-                ))
-            }
-        }
-    };
-    let kind = if schema.get("type").and_then(Value::as_str) == Some("integer") {
-        quote! { i64 }
-    } else {
-        quote! { String }
-    };
+    let wire = WireType::of(&parameter.schema, component_schemas);
     let argument = quote! {
         clap::Arg::new(#flag)
             .long(#flag)
             .value_name(#value_name)
             .required(#required)
-            .value_parser(#parser)
             .help(#help)
     };
-    let set = quote! {
-        if let Some(value) = args.get_one::<#kind>(#flag) {
-            request = request.#setter(#value);
+    let (argument, set) = match &wire {
+        WireType::List(item) => {
+            let (parser, kind) = scalar_parser(item, &parameter.schema);
+            (
+                quote! {
+                    #argument
+                        .value_parser(#parser)
+                        .num_args(1..)
+                        .value_delimiter(',')
+                        .action(clap::ArgAction::Append)
+                },
+                quote! {
+                    if let Some(values) = args.get_many::<#kind>(#flag) {
+                        request = request.#setter(values.cloned().collect::<Vec<#kind>>());
+                    }
+                },
+            )
+        }
+        WireType::Boolean => (
+            // `--flag` alone means true; `--flag=false` says false.
+            quote! {
+                #argument
+                    .value_parser(clap::value_parser!(bool))
+                    .num_args(0..=1)
+                    .require_equals(true)
+                    .default_missing_value("true")
+            },
+            quote! {
+                if let Some(value) = args.get_one::<bool>(#flag) {
+                    request = request.#setter(*value);
+                }
+            },
+        ),
+        WireType::Enum {
+            component: Some(name),
+            values,
+        } => {
+            let model = format_ident!("{}", zendesk_spec::rust_names::type_name(name));
+            (
+                quote! { #argument.value_parser(clap::builder::PossibleValuesParser::new([#(#values),*])) },
+                quote! {
+                    if let Some(value) = args.get_one::<String>(#flag) {
+                        request = request.#setter(crate::invoke::enum_value::<zendesk_models::#model>(value)?);
+                    }
+                },
+            )
+        }
+        scalar => {
+            let (parser, kind) = scalar_parser(scalar, &parameter.schema);
+            let value = match scalar {
+                WireType::Integer | WireType::Number => quote!(*value),
+                WireType::Enum { .. } => quote!(value.as_str()),
+                _ => quote!(value.clone()),
+            };
+            (
+                quote! { #argument.value_parser(#parser) },
+                quote! {
+                    if let Some(value) = args.get_one::<#kind>(#flag) {
+                        request = request.#setter(#value);
+                    }
+                },
+            )
         }
     };
     Ok((argument, set))
+}
+
+/// The value parser of one value of a parameter, and the type it gives.
+fn scalar_parser(wire: &WireType, schema: &Value) -> (TokenStream, TokenStream) {
+    match wire {
+        WireType::Integer => {
+            let minimum = schema.get("minimum").and_then(Value::as_i64).unwrap_or(i64::MIN);
+            let maximum = schema.get("maximum").and_then(Value::as_i64).unwrap_or(i64::MAX);
+            (
+                quote! { clap::value_parser!(i64).range(#minimum..=#maximum) },
+                quote! { i64 },
+            )
+        }
+        WireType::Number => (quote! { clap::value_parser!(f64) }, quote! { f64 }),
+        WireType::Boolean => (quote! { clap::value_parser!(bool) }, quote! { bool }),
+        WireType::Enum { values, .. } => (
+            quote! { clap::builder::PossibleValuesParser::new([#(#values),*]) },
+            quote! { String },
+        ),
+        WireType::Text | WireType::List(_) => (
+            quote! { clap::builder::NonEmptyStringValueParser::new() },
+            quote! { String },
+        ),
+    }
 }

@@ -12,7 +12,10 @@
 //!   one `5XX`, both Zendesk's error body.
 //!
 //! Integer parameters lose their bounds in that copy, so they are `i64` like
-//! every id in the models (see `models::without_integer_bounds`).
+//! every id in the models (see `models::without_integer_bounds`), and every
+//! parameter is given as its plain type on the wire (`parameters.rs`): a
+//! `oneOf` of an integer and a string, or an object in a query, is text. A
+//! body of a media type without a schema is bytes.
 //!
 //! Methods use progenitor's builder interface: required values and optional
 //! parameters are both named (`.ticket_id(1).per_page(50)`), so a parameter
@@ -22,6 +25,9 @@ use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
 use proc_macro2::TokenStream;
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::quote;
+use serde_json::{json, Value};
+
+use crate::parameters::WireType;
 
 /// Operations whose methods are written by hand, beside the generated ones.
 pub const HAND_WRITTEN_OPERATIONS: &[&str] = &["CreateSideConversationAttachment"];
@@ -39,7 +45,9 @@ pub fn generate(spec: &OpenAPI) -> Result<TokenStream, String> {
         .with_inner_type(quote!(crate::ClientSettings));
     if let Some(components) = &spec.components {
         for name in components.schemas.keys() {
-            settings.with_replacement(name, format!("zendesk_models::{name}"), std::iter::empty());
+            // typify (inside progenitor) looks replacements up by Rust name.
+            let rust = zendesk_spec::rust_names::type_name(name);
+            settings.with_replacement(&rust, format!("zendesk_models::{rust}"), std::iter::empty());
         }
     }
     let tokens = Generator::new(&settings)
@@ -86,10 +94,109 @@ fn with_client_accessors(tokens: TokenStream) -> Result<TokenStream, String> {
     Ok(quote!(#file))
 }
 
+/// Every parameter's schema becomes its plain wire type (`parameters.rs`).
+fn as_wire_parameters(document: &mut Value) {
+    let component_schemas = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let mut rewrite = |parameter: &mut Value| {
+        let Some(parameter) = parameter.as_object_mut() else {
+            return;
+        };
+        if parameter.contains_key("$ref") {
+            return;
+        }
+        let schema = match parameter.remove("content") {
+            Some(content) => content
+                .as_object()
+                .and_then(|c| c.values().next())
+                .and_then(|m| m.get("schema"))
+                .cloned()
+                .unwrap_or(Value::Null),
+            None => parameter.get("schema").cloned().unwrap_or(Value::Null),
+        };
+        let wire_type = WireType::of(&schema, &component_schemas);
+        let mut wire = wire_type.schema();
+        // Text keeps its length limits: the client checks them before sending.
+        if wire_type == WireType::Text && schema.get("type") == Some(&json!("string")) {
+            for limit in ["minLength", "maxLength"] {
+                if let Some(value) = schema.get(limit) {
+                    wire[limit] = value.clone();
+                }
+            }
+        }
+        if wire_type == WireType::Text {
+            // Text is sent as it is given: no object or list style applies.
+            parameter.remove("style");
+            parameter.remove("explode");
+        }
+        parameter.insert("schema".into(), wire);
+    };
+    if let Some(parameters) = document
+        .pointer_mut("/components/parameters")
+        .and_then(Value::as_object_mut)
+    {
+        parameters.values_mut().for_each(&mut rewrite);
+    }
+    if let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for (key, value) in item.iter_mut() {
+                let list = if key == "parameters" {
+                    Some(value)
+                } else {
+                    value.get_mut("parameters")
+                };
+                if let Some(list) = list.and_then(Value::as_array_mut) {
+                    list.iter_mut().for_each(&mut rewrite);
+                }
+            }
+        }
+    }
+}
+
+/// A media type without a schema is bytes (what `zendesk-spec` takes it
+/// as); in JSON, any JSON value.
+fn untyped_bodies_as_bytes(document: &mut Value) {
+    fn walk(value: &mut Value, in_content: bool) {
+        match value {
+            Value::Object(map) => {
+                if in_content {
+                    for (media_type, media) in map.iter_mut() {
+                        let untyped = if media_type.starts_with("application/json") {
+                            json!({})
+                        } else {
+                            json!({"type": "string", "format": "binary"})
+                        };
+                        if let Some(media) = media.as_object_mut() {
+                            media.entry("schema").or_insert(untyped);
+                        }
+                    }
+                }
+                for (key, child) in map.iter_mut() {
+                    // Schemas hold no media types; examples are data.
+                    if key != "schema" && key != "schemas" && key != "examples" && key != "example" {
+                        walk(child, key == "content");
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|i| walk(i, false)),
+            _ => {}
+        }
+    }
+    walk(document, false);
+}
+
 /// The copy of the document that progenitor can read (see the module docs).
 fn for_progenitor(spec: OpenAPI) -> Result<OpenAPI, String> {
     let mut value = serde_json::to_value(&spec).map_err(|e| e.to_string())?;
     crate::models::without_integer_bounds(&mut value);
+    as_wire_parameters(&mut value);
+    untyped_bodies_as_bytes(&mut value);
     let mut spec: OpenAPI = serde_json::from_value(value).map_err(|e| e.to_string())?;
     let error_response = ReferenceOr::Item(openapiv3::Response {
         description: "Zendesk's error body.".into(),
@@ -124,6 +231,10 @@ fn for_progenitor(spec: OpenAPI) -> Result<OpenAPI, String> {
             &mut item.put,
             &mut item.post,
             &mut item.delete,
+            &mut item.patch,
+            &mut item.head,
+            &mut item.options,
+            &mut item.trace,
         ]
         .into_iter()
         .flatten()

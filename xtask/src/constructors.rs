@@ -26,10 +26,12 @@
 
 use std::collections::BTreeMap;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::{Map, Value};
+
+use crate::models::{Models, Shape};
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
@@ -44,11 +46,14 @@ enum Kind {
     /// A list of `item`.
     List(Box<Kind>, usize),
     /// A named map schema of string values (`ExternalIds`).
-    Map(String),
+    Map(TokenStream),
 }
 
 struct Schemas<'a> {
     all: &'a Map<String, Value>,
+    models: &'a Models,
+    /// What could not be given a typed construction, for people.
+    notes: std::cell::RefCell<Vec<String>>,
 }
 
 impl<'a> Schemas<'a> {
@@ -86,47 +91,46 @@ impl<'a> Schemas<'a> {
             .collect()
     }
 
-    fn is_string_map(&self, schema: &Value) -> bool {
-        schema.get("type").and_then(Value::as_str) == Some("object")
-            && schema.get("properties").is_none()
-            && schema
-                .get("additionalProperties")
-                .and_then(|a| a.get("type"))
-                .and_then(Value::as_str)
-                == Some("string")
+    /// The Rust type of a schema's name, as typify made it.
+    fn rust(&self, name: &str) -> Result<proc_macro2::Ident, String> {
+        let rust = self
+            .models
+            .type_name(name)
+            .ok_or_else(|| format!("no component schema {name}"))?;
+        Ok(format_ident!("{}", rust))
     }
 
-    fn kind(&self, property: &Value, at: &str) -> Result<Kind, String> {
-        if let Some(name) = ref_name(property) {
-            let target = self.get(name)?;
-            if self.is_string_map(target) {
-                return Ok(Kind::Map(name.to_string()));
-            }
-            let ident = format_ident!("{}", name);
-            return Ok(Kind::Into(quote!(#ident)));
-        }
-        match property.get("type").and_then(Value::as_str) {
-            Some("string")
-                if property.get("format").and_then(Value::as_str) == Some("date-time") =>
-            {
-                Ok(Kind::Into(quote!(crate::Timestamp)))
-            }
-            Some("string") => Ok(Kind::Into(quote!(::std::string::String))),
-            Some("integer") => Ok(Kind::Integer),
-            Some("boolean") => Ok(Kind::Boolean),
-            Some("array") => {
-                let items = property
-                    .get("items")
-                    .ok_or_else(|| format!("{at}: an array without items"))?;
-                let min_items = property
-                    .get("minItems")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(0) as usize;
-                Ok(Kind::List(Box::new(self.kind(items, at)?), min_items))
-            }
-            other => Err(format!(
-                "{at}: no typed construction for a property of type {other:?}"
-            )),
+    /// How `property` of schema `schema` is constructed: from the field
+    /// typify made of it; `None` (with a note) when it has no field.
+    fn kind(&self, schema: &str, property: &str, property_schema: &Value) -> Option<(Kind, bool)> {
+        let Some(field) = self.models.field(schema, property) else {
+            self.note(format!(
+                "/components/schemas/{schema}/properties/{property}: typify made no field of it; no typed construction"
+            ));
+            return None;
+        };
+        Some((kind_of(&field.shape, property_schema), field.optional))
+    }
+
+    fn note(&self, note: String) {
+        self.notes.borrow_mut().push(note);
+    }
+}
+
+fn kind_of(shape: &Shape, property_schema: &Value) -> Kind {
+    match shape {
+        Shape::Integer => Kind::Integer,
+        Shape::Boolean => Kind::Boolean,
+        Shape::Text => Kind::Into(quote!(::std::string::String)),
+        Shape::StringMap(ty) => Kind::Map(ty.clone()),
+        Shape::Other(ty) => Kind::Into(ty.clone()),
+        Shape::List(item) => {
+            let items = property_schema.get("items").unwrap_or(&Value::Null);
+            let min_items = property_schema
+                .get("minItems")
+                .and_then(Value::as_u64)
+                .unwrap_or(0) as usize;
+            Kind::List(Box::new(kind_of(item, items)), min_items)
         }
     }
 }
@@ -153,13 +157,10 @@ fn parameter(kind: &Kind, value: &TokenStream) -> (TokenStream, TokenStream) {
         ),
         Kind::Integer => (quote!(i64), quote!(#value)),
         Kind::Boolean => (quote!(bool), quote!(#value)),
-        Kind::Map(name) => {
-            let ident = format_ident!("{}", name);
-            (
-                quote!(impl ::std::convert::Into<#ident>),
-                quote!(#value.into()),
-            )
-        }
+        Kind::Map(ty) => (
+            quote!(impl ::std::convert::Into<#ty>),
+            quote!(#value.into()),
+        ),
         Kind::List(item, _) => {
             let (item_ty, _) = parameter(item, value);
             (
@@ -180,32 +181,51 @@ fn singular(property: &str) -> Option<String> {
 }
 
 fn rust_field(property: &str) -> proc_macro2::Ident {
-    match property {
-        "type" => format_ident!("type_"),
-        other => format_ident!("{}", other),
-    }
+    format_ident!("{}", zendesk_spec::rust_names::field_name(property))
 }
 
-/// The Rust source of every constructor.
-pub fn generate(component_schemas: &Map<String, Value>) -> Result<TokenStream, String> {
+/// The Rust source of every constructor, and what could not be typed.
+pub fn generate(
+    component_schemas: &Map<String, Value>,
+    models: &Models,
+) -> Result<(TokenStream, Vec<String>), String> {
     let schemas = Schemas {
         all: component_schemas,
+        models,
+        notes: Default::default(),
     };
-    let mut items = Vec::new();
+    // Objects first: a `oneOf`'s constructors call its variants' `new`.
+    let mut objects = BTreeMap::new();
     for (name, schema) in component_schemas {
         if schemas.is_closed_object(schema) || schemas.is_open_object_with_required(schema) {
-            items.push(object_constructors(&schemas, name, schema)?);
-            items.push(wrapper_conversions(&schemas, name, schema)?);
-        } else if let Some(variants) = schemas.closed_variants(schema) {
-            items.push(variant_constructors(&schemas, name, &variants)?);
+            objects.insert(name.as_str(), object_constructors(&schemas, name, schema)?);
         }
     }
-    Ok(quote! {
+    let has_new = |name: &str| objects.get(name).is_some_and(|tokens| !tokens.is_empty());
+    let mut items = Vec::new();
+    for (name, schema) in component_schemas {
+        if let Some(constructors) = objects.get(name.as_str()) {
+            items.push(constructors.clone());
+            if has_new(name) {
+                items.push(wrapper_conversions(&schemas, name, schema, &has_new)?);
+            }
+        } else if let Some(variants) = schemas.closed_variants(schema) {
+            if variants.iter().all(|v| has_new(v)) {
+                items.push(variant_constructors(&schemas, name, &variants)?);
+            } else {
+                schemas.note(format!(
+                    "/components/schemas/{name}: no variant constructors, for a variant without `new`"
+                ));
+            }
+        }
+    }
+    let tokens = quote! {
         #[allow(unused_imports)]
         use crate::*;
 
         #(#items)*
-    })
+    };
+    Ok((tokens, schemas.notes.into_inner()))
 }
 
 fn object_constructors(
@@ -214,7 +234,7 @@ fn object_constructors(
     schema: &Value,
 ) -> Result<TokenStream, String> {
     let at = format!("/components/schemas/{name}");
-    let ident = format_ident!("{}", name);
+    let ident = schemas.rust(name)?;
     let required = required_properties(schema);
     let empty = Map::new();
     let properties = schema
@@ -236,12 +256,20 @@ fn object_constructors(
             fields.push(quote!(#field: ::std::default::Default::default()));
             continue;
         }
-        let kind = schemas.kind(property_schema, &format!("{at}/properties/{property}"))?;
+        let Some((kind, optional)) = schemas.kind(name, property, property_schema) else {
+            if position.is_some() {
+                schemas.note(format!("{at}: no `new`, for want of a typed required property"));
+                return Ok(quote!());
+            }
+            fields.push(quote!(#field: ::std::default::Default::default()));
+            continue;
+        };
         if let Some(position) = position {
-            if property_schema.get("nullable") == Some(&Value::Bool(true)) {
-                return Err(format!(
-                    "{at}/properties/{property}: no typed construction for a required nullable property"
+            if optional {
+                schemas.note(format!(
+                    "{at}/properties/{property}: no `new` for a required nullable property"
                 ));
+                return Ok(quote!());
             }
             let argument = format_ident!("{}", singular_argument(property, &kind));
             let (ty, store) = match &kind {
@@ -259,29 +287,39 @@ fn object_constructors(
         } else {
             fields.push(quote!(#field: ::std::default::Default::default()));
         }
-        setters.extend(property_setters(property, &kind, position.is_some()));
+        setters.extend(property_setters(property, &kind, position.is_some(), optional));
     }
     if required.iter().any(|r| !properties.contains_key(*r)) {
-        return Err(format!(
-            "{at}: a required property is not among its properties"
+        schemas.note(format!(
+            "{at}: no `new`, for a required property that is not among its properties"
         ));
+        return Ok(quote!());
     }
     let argument_docs = argument_docs.concat();
 
-    let example = format!(
-        "The shortest valid `{name}`:\n\n```\nuse zendesk_models::*;\n\nlet value = {};\nlet json = serde_json::to_value(&value).unwrap();\nassert!(zendesk_validate::schema(\"{name}\").unwrap().is_valid(&json), \"{{json}}\");\nassert_eq!(serde_json::from_value::<{name}>(json).unwrap(), value);\n```",
-        shortest(schemas, name, 0)?
-    );
+    // A schema whose shortest value cannot be written gets no example.
+    let example = match shortest(schemas, name, 0) {
+        Ok(shortest) => format!(
+            "The shortest valid `{name}`:\n\n```\nuse zendesk_models::*;\n\nlet value = {shortest};\nlet json = serde_json::to_value(&value).unwrap();\nassert!(zendesk_validate::schema(\"{name}\").unwrap().is_valid(&json), \"{{json}}\");\nassert_eq!(serde_json::from_value::<{ident}>(json).unwrap(), value);\n```"
+        ),
+        Err(why) => {
+            schemas.note(format!("{at}: `new` has no example: {why}"));
+            String::new()
+        }
+    };
     let new_doc = if argument_docs.is_empty() {
         format!("A `{name}` with every optional property unset.")
     } else {
         format!("A `{name}` from its required properties; set the others with the chained methods.\n\n{argument_docs}")
     };
+    let example = (!example.is_empty()).then(|| quote! {
+        ///
+        #[doc = #example]
+    });
     Ok(quote! {
         impl #ident {
             #[doc = #new_doc]
-            ///
-            #[doc = #example]
+            #example
             #[allow(clippy::new_without_default)]
             pub fn new(#(#arguments),*) -> Self {
                 Self { #(#fields),* }
@@ -316,43 +354,59 @@ fn describe(schema: &Value, kind: &Kind) -> String {
     }
 }
 
-fn property_setters(property: &str, kind: &Kind, is_required: bool) -> Vec<TokenStream> {
+/// The chained setters of one property; `optional` when its field is an
+/// `Option`.
+fn property_setters(
+    property: &str,
+    kind: &Kind,
+    is_required: bool,
+    optional: bool,
+) -> Vec<TokenStream> {
     let field = rust_field(property);
     let mut setters = Vec::new();
     match kind {
         Kind::List(item, _) => {
+            // The list itself, or the one an unset `Option` starts.
+            let list = if optional {
+                quote!(self.#field.get_or_insert_with(::std::vec::Vec::new))
+            } else {
+                quote!(self.#field)
+            };
             let (item_ty, store_one) = parameter(item, &quote!(item));
-            let add = singular(property).unwrap_or_else(|| property.to_string());
+            let add = singular(property).unwrap_or_else(|| rust_field(property).to_string());
             let add_ident = format_ident!("{}", add);
             let add_doc = format!("Adds one item to `{property}`.");
             setters.push(quote! {
                 #[doc = #add_doc]
                 pub fn #add_ident(mut self, item: #item_ty) -> Self {
-                    self.#field.push(#store_one);
+                    #list.push(#store_one);
                     self
                 }
             });
-            if add != property {
+            if field != add {
                 let doc = format!("Adds every item to `{property}`.");
                 setters.push(quote! {
                     #[doc = #doc]
                     pub fn #field(mut self, items: impl ::std::iter::IntoIterator<Item = #item_ty>) -> Self {
-                        self.#field.extend(items.into_iter().map(::std::convert::Into::into));
+                        #list.extend(items.into_iter().map(::std::convert::Into::into));
                         self
                     }
                 });
             }
         }
         Kind::Map(map) if !is_required => {
-            let map_ident = format_ident!("{}", map);
+            let map_entries = if optional {
+                quote!(self.#field.get_or_insert_with(|| #map::from(::std::collections::BTreeMap::new())))
+            } else {
+                quote!(self.#field)
+            };
             if let Some(one) = singular(property) {
                 let one_ident = format_ident!("{}", one);
                 let doc = format!("Sets one entry of `{property}`.");
                 setters.push(quote! {
                     #[doc = #doc]
                     pub fn #one_ident(mut self, key: impl ::std::convert::Into<::std::string::String>, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-                        self.#field
-                            .get_or_insert_with(|| #map_ident::from(::std::collections::BTreeMap::new()))
+                        #map_entries
                             .0
                             .insert(key.into(), value.into());
                         self
@@ -360,21 +414,31 @@ fn property_setters(property: &str, kind: &Kind, is_required: bool) -> Vec<Token
                 });
             }
             let doc = format!("Sets `{property}`.");
+            let store = if optional {
+                quote!(::std::option::Option::Some(value.into()))
+            } else {
+                quote!(value.into())
+            };
             setters.push(quote! {
                 #[doc = #doc]
-                pub fn #field(mut self, value: impl ::std::convert::Into<#map_ident>) -> Self {
-                    self.#field = ::std::option::Option::Some(value.into());
+                pub fn #field(mut self, value: impl ::std::convert::Into<#map>) -> Self {
+                    self.#field = #store;
                     self
                 }
             });
         }
         _ if !is_required => {
             let (ty, store) = parameter(kind, &quote!(value));
+            let store = if optional {
+                quote!(::std::option::Option::Some(#store))
+            } else {
+                store
+            };
             let doc = format!("Sets `{property}`.");
             setters.push(quote! {
                 #[doc = #doc]
                 pub fn #field(mut self, value: #ty) -> Self {
-                    self.#field = ::std::option::Option::Some(#store);
+                    self.#field = #store;
                     self
                 }
             });
@@ -390,6 +454,7 @@ fn wrapper_conversions(
     schemas: &Schemas,
     name: &str,
     schema: &Value,
+    has_new: &dyn Fn(&str) -> bool,
 ) -> Result<TokenStream, String> {
     let required = required_properties(schema);
     let [only] = required.as_slice() else {
@@ -401,23 +466,24 @@ fn wrapper_conversions(
     else {
         return Ok(quote!());
     };
-    let ident = format_ident!("{}", name);
+    let ident = schemas.rust(name)?;
     let mut sources = vec![wrapped.to_string()];
     if let Some(variants) = schemas.closed_variants(schemas.get(wrapped)?) {
-        sources.extend(variants);
+        sources.extend(variants.into_iter().filter(|v| has_new(v)));
     }
     let impls = sources.iter().map(|source| {
-        let source_ident = format_ident!("{}", source);
+        let source_ident = schemas.rust(source)?;
         let doc = format!("A `{name}` whose `{only}` is the given `{source}`.");
-        quote! {
+        Ok::<_, String>(quote! {
             impl ::std::convert::From<#source_ident> for #ident {
                 #[doc = #doc]
                 fn from(value: #source_ident) -> Self {
                     Self::new(value)
                 }
             }
-        }
+        })
     });
+    let impls = impls.collect::<Result<Vec<_>, _>>()?;
     Ok(quote! { #(#impls)* })
 }
 
@@ -442,15 +508,16 @@ fn variant_constructors(
     name: &str,
     variants: &[String],
 ) -> Result<TokenStream, String> {
-    let ident = format_ident!("{}", name);
+    let ident = schemas.rust(name)?;
     let mut seen = BTreeMap::new();
     let mut methods = Vec::new();
     for variant in variants {
         let method = variant_method(name, variant);
         if method.is_empty() || seen.insert(method.clone(), variant).is_some() {
-            return Err(format!(
-                "/components/schemas/{name}: the variant {variant} has no name of its own for a constructor"
+            schemas.note(format!(
+                "/components/schemas/{name}: no constructors, for the variant {variant} has no name of its own"
             ));
+            return Ok(quote!());
         }
         let variant_schema = schemas.get(variant)?;
         let required = required_properties(variant_schema);
@@ -460,10 +527,9 @@ fn variant_constructors(
             let property_schema = variant_schema
                 .pointer(&format!("/properties/{property}"))
                 .ok_or_else(|| format!("/components/schemas/{variant}: no property {property}"))?;
-            let kind = schemas.kind(
-                property_schema,
-                &format!("/components/schemas/{variant}/properties/{property}"),
-            )?;
+            let Some((kind, _)) = schemas.kind(variant, property, property_schema) else {
+                return Ok(quote!());
+            };
             let argument = format_ident!("{}", singular_argument(property, &kind));
             let (ty, _) = match &kind {
                 Kind::List(item, min) if *min >= 1 => parameter(item, &quote!(#argument)),
@@ -473,7 +539,7 @@ fn variant_constructors(
             names.push(argument);
         }
         let method_ident = format_ident!("{}", method);
-        let variant_ident = format_ident!("{}", variant);
+        let variant_ident = schemas.rust(variant)?;
         let doc = format!(
             "A [`{variant}`], which converts into a `{name}`: the same as `{variant}::new`."
         );
@@ -499,14 +565,15 @@ fn shortest(schemas: &Schemas, name: &str, depth: usize) -> Result<String, Strin
         ));
     }
     let schema = schemas.get(name)?;
+    let rust = schemas.rust(name)?;
     if let Some(variants) = schemas.closed_variants(schema) {
         let first = &variants[0];
         let inner = shortest(schemas, first, depth + 1)?;
         let arguments = inner
-            .strip_prefix(&format!("{first}::new"))
+            .strip_prefix(&format!("{}::new", schemas.rust(first)?))
             .unwrap_or(&inner);
         return Ok(format!(
-            "{name}::{}{arguments}",
+            "{rust}::{}{arguments}",
             variant_method(name, first)
         ));
     }
@@ -514,23 +581,34 @@ fn shortest(schemas: &Schemas, name: &str, depth: usize) -> Result<String, Strin
         let first = values
             .first()
             .and_then(Value::as_str)
-            .ok_or_else(|| format!("/components/schemas/{name}: an empty enum"))?;
-        return Ok(format!("{name}::{}", first.to_upper_camel_case()));
+            .ok_or_else(|| format!("/components/schemas/{name}: an enum whose first value is not a string"))?;
+        return Ok(format!(
+            "{rust}::{}",
+            zendesk_spec::rust_names::type_name(first)
+        ));
     }
     let required = required_properties(schema);
     if required.is_empty() && !schemas.is_closed_object(schema) {
-        return Ok(format!("{name}::default()"));
+        return Ok(format!("{rust}::default()"));
     }
     let mut arguments = Vec::new();
     for property in &required {
         let property_schema = schema
             .pointer(&format!("/properties/{property}"))
             .ok_or_else(|| format!("/components/schemas/{name}: no property {property}"))?;
+        let field = schemas
+            .models
+            .field(name, property)
+            .ok_or_else(|| format!("{property}: no field"))?;
+        let item_shape = match &field.shape {
+            Shape::List(item) => item.as_ref(),
+            other => other,
+        };
         let value = match property_schema.get("items").unwrap_or(property_schema) {
             item if ref_name(item).is_some() => {
                 shortest(schemas, ref_name(item).unwrap_or_default(), depth + 1)?
             }
-            item => example_value(property, item)?,
+            item => example_value(property, item, item_shape)?,
         };
         // A list that may be empty is passed whole; one with `minItems: 1`
         // by its first item.
@@ -546,10 +624,19 @@ fn shortest(schemas: &Schemas, name: &str, depth: usize) -> Result<String, Strin
             value
         });
     }
-    Ok(format!("{name}::new({})", arguments.join(", ")))
+    Ok(format!("{rust}::new({})", arguments.join(", ")))
 }
 
-fn example_value(property: &str, schema: &Value) -> Result<String, String> {
+/// A literal for a property of a plain type (`shape` is its Rust type).
+fn example_value(property: &str, schema: &Value, shape: &Shape) -> Result<String, String> {
+    let plain = match shape {
+        Shape::Integer | Shape::Boolean | Shape::Text => true,
+        Shape::Other(ty) => ty.to_string().replace(' ', "") == "crate::Timestamp",
+        Shape::List(_) | Shape::StringMap(_) => false,
+    };
+    if !plain {
+        return Err(format!("{property}: no literal for a value of its Rust type"));
+    }
     if let Some(example) = schema.get("example") {
         return Ok(match example {
             Value::String(text) => format!("{text:?}"),

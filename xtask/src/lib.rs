@@ -13,12 +13,15 @@
 pub mod cli;
 pub mod client;
 pub mod constructors;
+pub mod import;
 pub mod models;
 pub mod open_enums;
 pub mod operations;
+pub mod parameters;
 pub mod rust_file;
 pub mod spec_diff;
 pub mod yaml_lines;
+pub mod yaml_write;
 
 use std::path::{Path, PathBuf};
 
@@ -53,24 +56,50 @@ pub const GENERATED_PATHS: &[&str] = &[
 
 /// Every generated file, as the spec at `spec_path` makes them.
 pub fn generated_files(spec_path: &Path) -> Result<Vec<GeneratedFile>, String> {
+    generate(spec_path).map(|generation| generation.files)
+}
+
+/// What one generation made: the files, and notes on what the generators
+/// took in a way worth knowing (a body taken as bytes, a schema that has no
+/// typed constructor).
+pub struct Generation {
+    pub files: Vec<GeneratedFile>,
+    pub notes: Vec<String>,
+}
+
+/// Every generated file and the generators' notes, for the spec at
+/// `spec_path`.
+pub fn generate(spec_path: &Path) -> Result<Generation, String> {
     let spec = SpecDocument::load(spec_path).map_err(|e| e.to_string())?;
+    generate_document(&spec)
+}
+
+/// Every generated file and the generators' notes, for a spec already read.
+pub fn generate_document(spec: &SpecDocument) -> Result<Generation, String> {
     let bundle = spec.json_schema_bundle().map_err(|e| e.to_string())?;
     let operations = spec.operations().map_err(|e| e.to_string())?;
     let component_schemas = spec.component_schemas();
     let open_enums = open_enums::open_enums(&component_schemas)?;
     let open_enum_names: Vec<String> = open_enums.iter().map(|e| e.name.clone()).collect();
-    Ok(vec![
+    let models = models::Models::new(&bundle, &open_enum_names)?;
+    let (constructors, constructor_notes) = constructors::generate(&component_schemas, &models)?;
+    let mut notes: Vec<String> = operations
+        .iter()
+        .flat_map(|o| o.notes.iter().map(move |n| format!("{}: {n}", o.id)))
+        .collect();
+    notes.extend(constructor_notes);
+    let files = vec![
         GeneratedFile {
             path: SCHEMA_BUNDLE_JSON.into(),
             contents: rust_file::format_json(&sorted(&bundle))?,
         },
         GeneratedFile {
             path: OPERATIONS_RS.into(),
-            contents: rust_file::format(operations::generate(&operations))?,
+            contents: rust_file::format(operations::generate(&operations)?)?,
         },
         GeneratedFile {
             path: MODELS_RS.into(),
-            contents: rust_file::format(models::generate(&bundle, &open_enum_names)?)?,
+            contents: rust_file::format(models.generate())?,
         },
         GeneratedFile {
             path: OPEN_ENUMS_RS.into(),
@@ -78,7 +107,7 @@ pub fn generated_files(spec_path: &Path) -> Result<Vec<GeneratedFile>, String> {
         },
         GeneratedFile {
             path: CONSTRUCTORS_RS.into(),
-            contents: rust_file::format(constructors::generate(&component_schemas)?)?,
+            contents: rust_file::format(constructors)?,
         },
         GeneratedFile {
             path: CLIENT_RS.into(),
@@ -88,7 +117,8 @@ pub fn generated_files(spec_path: &Path) -> Result<Vec<GeneratedFile>, String> {
             path: CLI_RS.into(),
             contents: rust_file::format(cli::generate(&operations, &component_schemas)?)?,
         },
-    ])
+    ];
+    Ok(Generation { files, notes })
 }
 
 /// A committed file that differs from what the spec yields.

@@ -9,12 +9,18 @@ use std::time::Instant;
 use zendesk_spec::operations::{BodySchema, Operation};
 use zendesk_spec::{workspace_root, SpecDocument, SPEC_PATH};
 
+mod import_command;
 mod spec_diff_command;
 
 const USAGE: &str = "usage: cargo xtask <task>
   operations        list every operation the spec defines, with its request and responses
   generate          write every generated file from spec/openapi.yaml
   generate --check  write nothing; fail with a diff if a committed generated file is stale
+  import --from FILE (--operation ID[,ID..] | --tag TAG | --all) [--corrections OVERLAY] [--dry-run]
+                    copy a vendor document's operations, with every component they
+                    reference and the corrections in spec/corrections/, into the spec;
+                    exit 0 when imported (or nothing to change), 1 when an operation was
+                    refused, 2 on a usage or input error (then nothing is written)
   diff BASE [--format human|json|github] [--working SPEC]
                     the changes from BASE's spec (a git revision, or a path to a spec) to
                     the working one, classified breaking, non-breaking or documentation;
@@ -24,6 +30,9 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("diff") {
         return spec_diff_command::run(&args[1..]);
+    }
+    if args.first().map(String::as_str) == Some("import") {
+        return import_command::run(&args[1..]);
     }
     let result = match args
         .iter()
@@ -52,7 +61,10 @@ fn main() -> ExitCode {
 fn generate(check: bool) -> Result<(), String> {
     let started = Instant::now();
     let root = workspace_root();
-    let files = xtask::generated_files(&root.join(SPEC_PATH))?;
+    let xtask::Generation { files, notes } = xtask::generate(&root.join(SPEC_PATH))?;
+    for note in &notes {
+        eprintln!("note: {note}");
+    }
     if check {
         let drift = xtask::drift(&root, &files);
         for file in &drift {
@@ -174,5 +186,6 @@ fn schema_name(schema: &BodySchema) -> String {
                 None => kind.to_string(),
             }
         }
+        BodySchema::Untyped => "bytes".to_string(),
     }
 }

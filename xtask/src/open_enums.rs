@@ -64,7 +64,7 @@ pub fn generate(enums: &[OpenEnum]) -> Result<TokenStream, String> {
 }
 
 fn generate_one(open: &OpenEnum) -> Result<TokenStream, String> {
-    let name = format_ident!("{}", open.name);
+    let name = format_ident!("{}", zendesk_spec::rust_names::type_name(&open.name));
     let variants: Vec<_> = open
         .values
         .iter()

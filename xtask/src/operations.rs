@@ -1,13 +1,15 @@
 //! `zendesk-validate`'s table of operations: for each operationId, its
-//! method, path, roles, and the schema of its request and response bodies,
-//! so the validator needs no OpenAPI parser at run time.
+//! method, path, roles, parameters, and the schema of its request and
+//! response bodies, so the validator needs no OpenAPI parser at run time.
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use zendesk_spec::json_schema;
 use zendesk_spec::operations::{BodySchema, Media, Operation};
 
-pub fn generate(operations: &[Operation]) -> TokenStream {
-    let entries = operations.iter().map(|operation| {
+pub fn generate(operations: &[Operation]) -> Result<TokenStream, String> {
+    let mut entries = Vec::new();
+    for operation in operations {
         let id = &operation.id;
         let method = &operation.method;
         let path = &operation.path;
@@ -24,21 +26,40 @@ pub fn generate(operations: &[Operation]) -> TokenStream {
             let body = body(&response.media);
             quote! { crate::operations::Response { status: #status, body: #body } }
         });
-        quote! {
+        let mut parameters = Vec::new();
+        for parameter in &operation.parameters {
+            let name = &parameter.name;
+            let location = parameter.location;
+            let required = parameter.required;
+            let pointer = format!("{id}: parameter `{name}`");
+            let schema = json_schema::translate(&parameter.schema, &pointer)
+                .map_err(|e| e.to_string())?;
+            let schema = serde_json::to_string(&schema).map_err(|e| e.to_string())?;
+            parameters.push(quote! {
+                crate::operations::Parameter {
+                    name: #name,
+                    location: #location,
+                    required: #required,
+                    schema: #schema,
+                }
+            });
+        }
+        entries.push(quote! {
             crate::operations::Operation {
                 id: #id,
                 method: #method,
                 path: #path,
                 allowed_for: &[#(#allowed_for),*],
+                parameters: &[#(#parameters),*],
                 request: #request,
                 responses: &[#(#responses),*],
             }
-        }
-    });
-    quote! {
+        });
+    }
+    Ok(quote! {
         /// Every operation of the spec, in the spec's order.
         pub const OPERATIONS: &[crate::operations::Operation] = &[#(#entries),*];
-    }
+    })
 }
 
 /// The JSON schema of a body, or what else it is.

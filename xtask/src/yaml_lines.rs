@@ -108,6 +108,69 @@ pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
     Some(found_line)
 }
 
+/// Where a node's block lies in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// The 1-based line where the node starts (its key, or its `-`).
+    pub line: usize,
+    /// The 1-based last line that belongs to it (comments and blank lines
+    /// after it are not its own).
+    pub last_line: usize,
+    /// The indentation of its children, when it has any in block style.
+    pub child_indent: Option<usize>,
+    /// The indentation of the node itself.
+    pub indent: usize,
+}
+
+/// Where the node at `pointer` lies; `None` when the walk cannot find it.
+pub fn span(text: &str, pointer: &str) -> Option<Span> {
+    let lines = lines(text);
+    if lines.is_empty() {
+        return None;
+    }
+    let mut start = 0;
+    let mut end = lines.len();
+    let mut parent_indent: Option<usize> = None;
+    let mut found: Option<usize> = None;
+    for token in pointer.split('/').skip(1).map(unescape) {
+        let children: Vec<usize> = (start..end)
+            .filter(|&i| parent_indent.is_none_or(|p| lines[i].indent > p))
+            .collect();
+        let child_indent = lines[*children.first()?].indent;
+        let at_level: Vec<usize> = children
+            .into_iter()
+            .filter(|&i| lines[i].indent == child_indent)
+            .collect();
+        let is_sequence = lines[at_level[0]].content == "-";
+        let position = if is_sequence {
+            let index: usize = token.parse().ok()?;
+            *at_level.get(index)?
+        } else {
+            *at_level
+                .iter()
+                .find(|&&i| key_of(lines[i].content) == Some(token.as_str()))?
+        };
+        found = Some(position);
+        start = position + 1;
+        end = (start..end)
+            .find(|&i| lines[i].indent <= child_indent)
+            .unwrap_or(end);
+        parent_indent = Some(child_indent);
+    }
+    let (line, indent) = match found {
+        Some(position) => (lines[position].number, lines[position].indent),
+        None => (1, 0),
+    };
+    let last = if end > start { end - 1 } else { start.saturating_sub(1) };
+    let child_indent = (start < end).then(|| lines[start].indent);
+    Some(Span {
+        line,
+        last_line: lines[last.min(lines.len() - 1)].number.max(line),
+        child_indent,
+        indent,
+    })
+}
+
 /// The line of `pointer`, or of its nearest ancestor the walk finds.
 pub fn nearest_line(text: &str, pointer: &str) -> usize {
     let mut pointer = pointer;
@@ -179,5 +242,19 @@ components:
             nearest_line(TEXT, "/components/schemas/Gone/properties/x"),
             14
         );
+    }
+
+    #[test]
+    fn spans_cover_a_node_and_its_children() {
+        let paths = span(TEXT, "/paths").unwrap();
+        assert_eq!(
+            (paths.line, paths.last_line, paths.child_indent, paths.indent),
+            (2, 12, Some(2), 0)
+        );
+        let schemas = span(TEXT, "/components/schemas").unwrap();
+        assert_eq!((schemas.line, schemas.last_line, schemas.child_indent), (14, 21, Some(4)));
+        let token = span(TEXT, "/components/schemas/Upload/properties/token/type").unwrap();
+        assert_eq!((token.line, token.last_line, token.child_indent), (21, 21, None));
+        assert!(span(TEXT, "/components/responses").is_none());
     }
 }

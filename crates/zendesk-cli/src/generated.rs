@@ -14,31 +14,31 @@ pub fn commands() -> Vec<clap::Command> {
                     .long("ticket-id")
                     .value_name("TICKET_ID")
                     .required(true)
+                    .help("The id of the ticket.")
                     .value_parser(
                         clap::value_parser!(i64).range(1i64..=9223372036854775807i64),
-                    )
-                    .help("The id of the ticket."),
+                    ),
             )
             .arg(
                 clap::Arg::new("include")
                     .long("include")
                     .value_name("INCLUDE")
                     .required(false)
-                    .value_parser(clap::builder::PossibleValuesParser::new(["events"]))
                     .help(
                         "`events` sideloads the side conversations' events into a top-level `events` array.",
-                    ),
+                    )
+                    .value_parser(clap::builder::PossibleValuesParser::new(["events"])),
             )
             .arg(
                 clap::Arg::new("page")
                     .long("page")
                     .value_name("PAGE")
                     .required(false)
-                    .value_parser(
-                        clap::value_parser!(i64).range(1i64..=9223372036854775807i64),
-                    )
                     .help(
                         "The page to return, from 1. The `next_page` and `previous_page` URLs of a response carry it; a page past the last is empty.",
+                    )
+                    .value_parser(
+                        clap::value_parser!(i64).range(1i64..=9223372036854775807i64),
                     ),
             )
             .arg(
@@ -46,8 +46,8 @@ pub fn commands() -> Vec<clap::Command> {
                     .long("per-page")
                     .value_name("PER_PAGE")
                     .required(false)
-                    .value_parser(clap::value_parser!(i64).range(1i64..=100i64))
-                    .help("How many items a page holds, at most 100."),
+                    .help("How many items a page holds, at most 100.")
+                    .value_parser(clap::value_parser!(i64).range(1i64..=100i64)),
             )
             .arg(crate::invoke::all_argument()),
         clap::Command::new("create-side-conversation")
@@ -60,10 +60,10 @@ pub fn commands() -> Vec<clap::Command> {
                     .long("ticket-id")
                     .value_name("TICKET_ID")
                     .required(true)
+                    .help("The id of the ticket.")
                     .value_parser(
                         clap::value_parser!(i64).range(1i64..=9223372036854775807i64),
-                    )
-                    .help("The id of the ticket."),
+                    ),
             )
             .arg(crate::invoke::json_body_argument(true)),
         clap::Command::new("show-side-conversation")
@@ -76,28 +76,28 @@ pub fn commands() -> Vec<clap::Command> {
                     .long("ticket-id")
                     .value_name("TICKET_ID")
                     .required(true)
+                    .help("The id of the ticket.")
                     .value_parser(
                         clap::value_parser!(i64).range(1i64..=9223372036854775807i64),
-                    )
-                    .help("The id of the ticket."),
+                    ),
             )
             .arg(
                 clap::Arg::new("side-conversation-id")
                     .long("side-conversation-id")
                     .value_name("SIDE_CONVERSATION_ID")
                     .required(true)
-                    .value_parser(clap::builder::NonEmptyStringValueParser::new())
-                    .help("The id of the side conversation."),
+                    .help("The id of the side conversation.")
+                    .value_parser(clap::builder::NonEmptyStringValueParser::new()),
             )
             .arg(
                 clap::Arg::new("include")
                     .long("include")
                     .value_name("INCLUDE")
                     .required(false)
-                    .value_parser(clap::builder::PossibleValuesParser::new(["events"]))
                     .help(
                         "`events` sideloads the side conversations' events into a top-level `events` array.",
-                    ),
+                    )
+                    .value_parser(clap::builder::PossibleValuesParser::new(["events"])),
             ),
         clap::Command::new("update-side-conversation")
             .about("Change the state or subject of a side conversation")
@@ -109,18 +109,18 @@ pub fn commands() -> Vec<clap::Command> {
                     .long("ticket-id")
                     .value_name("TICKET_ID")
                     .required(true)
+                    .help("The id of the ticket.")
                     .value_parser(
                         clap::value_parser!(i64).range(1i64..=9223372036854775807i64),
-                    )
-                    .help("The id of the ticket."),
+                    ),
             )
             .arg(
                 clap::Arg::new("side-conversation-id")
                     .long("side-conversation-id")
                     .value_name("SIDE_CONVERSATION_ID")
                     .required(true)
-                    .value_parser(clap::builder::NonEmptyStringValueParser::new())
-                    .help("The id of the side conversation."),
+                    .help("The id of the side conversation.")
+                    .value_parser(clap::builder::NonEmptyStringValueParser::new()),
             )
             .arg(crate::invoke::json_body_argument(true)),
         clap::Command::new("reply-to-side-conversation")
@@ -133,18 +133,18 @@ pub fn commands() -> Vec<clap::Command> {
                     .long("ticket-id")
                     .value_name("TICKET_ID")
                     .required(true)
+                    .help("The id of the ticket.")
                     .value_parser(
                         clap::value_parser!(i64).range(1i64..=9223372036854775807i64),
-                    )
-                    .help("The id of the ticket."),
+                    ),
             )
             .arg(
                 clap::Arg::new("side-conversation-id")
                     .long("side-conversation-id")
                     .value_name("SIDE_CONVERSATION_ID")
                     .required(true)
-                    .value_parser(clap::builder::NonEmptyStringValueParser::new())
-                    .help("The id of the side conversation."),
+                    .help("The id of the side conversation.")
+                    .value_parser(clap::builder::NonEmptyStringValueParser::new()),
             )
             .arg(crate::invoke::json_body_argument(true)),
         clap::Command::new("import-side-conversation")
@@ -157,10 +157,10 @@ pub fn commands() -> Vec<clap::Command> {
                     .long("ticket-id")
                     .value_name("TICKET_ID")
                     .required(true)
+                    .help("The id of the ticket.")
                     .value_parser(
                         clap::value_parser!(i64).range(1i64..=9223372036854775807i64),
-                    )
-                    .help("The id of the ticket."),
+                    ),
             )
             .arg(crate::invoke::json_body_argument(true)),
         clap::Command::new("import-side-conversation-events")
@@ -173,18 +173,18 @@ pub fn commands() -> Vec<clap::Command> {
                     .long("ticket-id")
                     .value_name("TICKET_ID")
                     .required(true)
+                    .help("The id of the ticket.")
                     .value_parser(
                         clap::value_parser!(i64).range(1i64..=9223372036854775807i64),
-                    )
-                    .help("The id of the ticket."),
+                    ),
             )
             .arg(
                 clap::Arg::new("side-conversation-id")
                     .long("side-conversation-id")
                     .value_name("SIDE_CONVERSATION_ID")
                     .required(true)
-                    .value_parser(clap::builder::NonEmptyStringValueParser::new())
-                    .help("The id of the side conversation."),
+                    .help("The id of the side conversation.")
+                    .value_parser(clap::builder::NonEmptyStringValueParser::new()),
             )
             .arg(crate::invoke::json_body_argument(true)),
         clap::Command::new("list-side-conversation-events")
@@ -197,29 +197,29 @@ pub fn commands() -> Vec<clap::Command> {
                     .long("ticket-id")
                     .value_name("TICKET_ID")
                     .required(true)
+                    .help("The id of the ticket.")
                     .value_parser(
                         clap::value_parser!(i64).range(1i64..=9223372036854775807i64),
-                    )
-                    .help("The id of the ticket."),
+                    ),
             )
             .arg(
                 clap::Arg::new("side-conversation-id")
                     .long("side-conversation-id")
                     .value_name("SIDE_CONVERSATION_ID")
                     .required(true)
-                    .value_parser(clap::builder::NonEmptyStringValueParser::new())
-                    .help("The id of the side conversation."),
+                    .help("The id of the side conversation.")
+                    .value_parser(clap::builder::NonEmptyStringValueParser::new()),
             )
             .arg(
                 clap::Arg::new("include")
                     .long("include")
                     .value_name("INCLUDE")
                     .required(false)
-                    .value_parser(
-                        clap::builder::PossibleValuesParser::new(["side_conversations"]),
-                    )
                     .help(
                         "`side_conversations` sideloads the side conversation into a top-level `side_conversations` array.",
+                    )
+                    .value_parser(
+                        clap::builder::PossibleValuesParser::new(["side_conversations"]),
                     ),
             )
             .arg(
@@ -227,11 +227,11 @@ pub fn commands() -> Vec<clap::Command> {
                     .long("page")
                     .value_name("PAGE")
                     .required(false)
-                    .value_parser(
-                        clap::value_parser!(i64).range(1i64..=9223372036854775807i64),
-                    )
                     .help(
                         "The page to return, from 1. The `next_page` and `previous_page` URLs of a response carry it; a page past the last is empty.",
+                    )
+                    .value_parser(
+                        clap::value_parser!(i64).range(1i64..=9223372036854775807i64),
                     ),
             )
             .arg(
@@ -239,8 +239,8 @@ pub fn commands() -> Vec<clap::Command> {
                     .long("per-page")
                     .value_name("PER_PAGE")
                     .required(false)
-                    .value_parser(clap::value_parser!(i64).range(1i64..=100i64))
-                    .help("How many items a page holds, at most 100."),
+                    .help("How many items a page holds, at most 100.")
+                    .value_parser(clap::value_parser!(i64).range(1i64..=100i64)),
             )
             .arg(crate::invoke::all_argument()),
         clap::Command::new("incremental-side-conversation-event-export")
@@ -253,11 +253,11 @@ pub fn commands() -> Vec<clap::Command> {
                     .long("start-time")
                     .value_name("START_TIME")
                     .required(true)
-                    .value_parser(
-                        clap::value_parser!(i64).range(0i64..=9223372036854775807i64),
-                    )
                     .help(
                         "The Unix time, in seconds, from which to export events; a page's `end_time` is the `start_time` of the next page.",
+                    )
+                    .value_parser(
+                        clap::value_parser!(i64).range(0i64..=9223372036854775807i64),
                     ),
             ),
         clap::Command::new("create-side-conversation-attachment")
@@ -277,10 +277,10 @@ pub fn commands() -> Vec<clap::Command> {
                     .long("attachment-id")
                     .value_name("ATTACHMENT_ID")
                     .required(true)
+                    .help("The id of the ticket attachment.")
                     .value_parser(
                         clap::value_parser!(i64).range(1i64..=9223372036854775807i64),
-                    )
-                    .help("The id of the ticket attachment."),
+                    ),
             ),
         clap::Command::new("redact-comment-attachment")
             .about("Redact an attachment from a ticket comment, permanently")
@@ -292,30 +292,30 @@ pub fn commands() -> Vec<clap::Command> {
                     .long("ticket-id")
                     .value_name("TICKET_ID")
                     .required(true)
+                    .help("The id of the ticket.")
                     .value_parser(
                         clap::value_parser!(i64).range(1i64..=9223372036854775807i64),
-                    )
-                    .help("The id of the ticket."),
+                    ),
             )
             .arg(
                 clap::Arg::new("comment-id")
                     .long("comment-id")
                     .value_name("COMMENT_ID")
                     .required(true)
+                    .help("The id of the ticket comment.")
                     .value_parser(
                         clap::value_parser!(i64).range(1i64..=9223372036854775807i64),
-                    )
-                    .help("The id of the ticket comment."),
+                    ),
             )
             .arg(
                 clap::Arg::new("attachment-id")
                     .long("attachment-id")
                     .value_name("ATTACHMENT_ID")
                     .required(true)
+                    .help("The id of the ticket attachment.")
                     .value_parser(
                         clap::value_parser!(i64).range(1i64..=9223372036854775807i64),
-                    )
-                    .help("The id of the ticket attachment."),
+                    ),
             ),
         clap::Command::new("upload-files")
             .about("Upload a file for a ticket comment")
@@ -327,18 +327,18 @@ pub fn commands() -> Vec<clap::Command> {
                     .long("filename")
                     .value_name("FILENAME")
                     .required(false)
-                    .value_parser(clap::builder::NonEmptyStringValueParser::new())
                     .help(
                         "The file's name, extension included, as it will show on the attachment.",
-                    ),
+                    )
+                    .value_parser(clap::builder::NonEmptyStringValueParser::new()),
             )
             .arg(
                 clap::Arg::new("token")
                     .long("token")
                     .value_name("TOKEN")
                     .required(false)
-                    .value_parser(clap::builder::NonEmptyStringValueParser::new())
-                    .help("The token of an earlier upload, to add this file to it."),
+                    .help("The token of an earlier upload, to add this file to it.")
+                    .value_parser(clap::builder::NonEmptyStringValueParser::new()),
             )
             .arg(crate::files::file_argument())
             .arg(crate::files::content_type_argument()),
@@ -352,8 +352,8 @@ pub fn commands() -> Vec<clap::Command> {
                     .long("token")
                     .value_name("TOKEN")
                     .required(true)
-                    .value_parser(clap::builder::NonEmptyStringValueParser::new())
-                    .help("The token of the upload."),
+                    .help("The token of the upload.")
+                    .value_parser(clap::builder::NonEmptyStringValueParser::new()),
             ),
     ])
 }

@@ -152,6 +152,30 @@ pub fn enum_value<T: DeserializeOwned>(value: &str) -> Result<T, CliError> {
         .map_err(|e| CliError::local(format!("{value:?}: {e}")))
 }
 
+/// Writes a successful answer that is not JSON (an image, a file) to
+/// stdout as its bytes arrive; an error becomes a [`CliError`]. The
+/// generated subcommands call it for such operations, when the spec has any.
+#[allow(dead_code)]
+pub async fn respond_bytes<E: Into<Error>>(
+    result: Result<ResponseValue<zendesk_client::ByteStream>, E>,
+) -> Result<(), CliError> {
+    let mut body = result
+        .map_err(|e| CliError::from_client(e.into()))?
+        .into_inner()
+        .into_inner();
+    while let Some(chunk) = body.try_next().await.map_err(|e| CliError {
+        exit_code: 1,
+        message: format!("the answer broke off: {}", e.without_url()),
+    })? {
+        // A reader that went away (`| head`) ends the output, not the run.
+        if std::io::stdout().write_all(&chunk).is_err() {
+            return Ok(());
+        }
+    }
+    let _ = std::io::stdout().flush();
+    Ok(())
+}
+
 /// Prints a successful answer's body; an error becomes a [`CliError`].
 pub fn respond<T: Serialize, E: Into<Error>>(
     result: Result<ResponseValue<T>, E>,

@@ -99,13 +99,24 @@ impl Body {
     }
 }
 
-/// Every exchange of `dir/cassette.jsonl`, in order; an unreadable file or
-/// a line that is not an exchange is an error naming the file and line.
-pub fn read(dir: &Path) -> Result<Vec<Exchange>, String> {
+/// A cassette as read: its exchanges, and what was worth a warning.
+#[derive(Debug)]
+pub struct Cassette {
+    pub exchanges: Vec<Exchange>,
+    /// A last line torn mid-write (no newline, not an exchange), left out.
+    pub warnings: Vec<String>,
+}
+
+/// Every exchange of `dir/cassette.jsonl`, in order. An unreadable file, or
+/// a line that is not an exchange, is an error naming the file and line;
+/// only the last line, when it has no newline (a recording stopped while
+/// writing it), is left out with a warning instead.
+pub fn read(dir: &Path) -> Result<Cassette, String> {
     let path = dir.join(CASSETTE_FILE);
     let file = std::fs::File::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut reader = std::io::BufReader::new(file);
     let mut exchanges = Vec::new();
+    let mut warnings = Vec::new();
     let mut line = String::new();
     for number in 1.. {
         line.clear();
@@ -125,14 +136,25 @@ pub fn read(dir: &Path) -> Result<Vec<Exchange>, String> {
         if line.trim().is_empty() {
             continue;
         }
-        let exchange = serde_json::from_str(&line).map_err(|e| {
-            format!(
-                "{}:{number}, column {}: not an exchange: {e}",
-                path.display(),
-                e.column()
-            )
-        })?;
-        exchanges.push(exchange);
+        match serde_json::from_str(&line) {
+            Ok(exchange) => exchanges.push(exchange),
+            Err(_) if !line.ends_with('\n') => {
+                warnings.push(format!(
+                    "{}:{number}: the last line was cut off while it was written (the recording stopped); it is left out",
+                    path.display()
+                ));
+            }
+            Err(e) => {
+                return Err(format!(
+                    "{}:{number}, column {}: not an exchange: {e}",
+                    path.display(),
+                    e.column()
+                ))
+            }
+        }
     }
-    Ok(exchanges)
+    Ok(Cassette {
+        exchanges,
+        warnings,
+    })
 }

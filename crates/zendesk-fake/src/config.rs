@@ -23,8 +23,13 @@ pub enum Role {
 
 impl Role {
     /// Whether this role is among `allowed_for` (`end-users`, `agents`,
-    /// `admins`): admins may do what agents may, and agents what end users may.
+    /// `admins`): admins may do what agents may, and agents what end users
+    /// may. An operation whose spec says nothing (an imported operation
+    /// whose description names no role) is taken as for agents.
     pub fn may(self, allowed_for: &[&str]) -> bool {
+        if allowed_for.is_empty() {
+            return self.may(&["agents"]);
+        }
         allowed_for.iter().any(|allowed| match *allowed {
             "end-users" => true,
             "agents" => matches!(self, Role::Agent | Role::Admin),

@@ -323,10 +323,10 @@ async fn main() -> ExitCode {
         (None, None) => format!("users:\n{}", users.join("\n")),
     };
     say(&format!(
-        "zendesk-fake serving {}\n{mode}\nstop with Ctrl-C",
+        "zendesk-fake serving {}\n{mode}\nstop with Ctrl-C (or SIGTERM)",
         fake.base_url(),
     ));
-    let _ = tokio::signal::ctrl_c().await;
+    stop_signal().await;
     if let Some(summary) = fake.proxy_summary() {
         eprint!("{summary}");
     }
@@ -337,4 +337,21 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Ctrl-C, or (on Unix) SIGTERM, as a service manager or `kill` sends: either
+/// way the fake stops as it should, and a recording reaches the disk.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }

@@ -168,11 +168,17 @@ async fn the_proxy_answers_the_upstream_s_bytes_and_reports_what_breaks_the_spec
     let unknown = get_through(&fake, "/api/v2/tickets/12345/not_in_the_spec").await;
     assert_eq!(unknown.status(), 404, "forwarded: the upstream knows no such path");
 
-    let lines: Vec<Value> = std::fs::read_to_string(&report)
+    let (undocumented, lines): (Vec<Value>, Vec<Value>) = std::fs::read_to_string(&report)
         .unwrap()
         .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .partition(|line| line["rule"] == "undocumented");
+    // A property the spec does not describe is its own rule, written once
+    // for its place, and no violation.
+    assert_eq!(undocumented.len(), 1, "{undocumented:#?}");
+    assert_eq!(undocumented[0]["operation"], "ShowAttachment");
+    assert_eq!(undocumented[0]["pointer"], "/attachment/uploader_email");
+    assert_eq!(undocumented[0]["json_type"], "string");
     assert_eq!(lines.len(), 2, "{lines:#?}");
     assert_eq!(lines[0]["operation"], "ShowSideConversation");
     assert_eq!(lines[0]["side"], "response");
@@ -193,6 +199,7 @@ async fn the_proxy_answers_the_upstream_s_bytes_and_reports_what_breaks_the_spec
     assert_eq!(summary["exchanges"]["ShowSideConversation"], 1);
     assert_eq!(summary["exchanges"]["unknown"], 1);
     assert_eq!(summary["exchanges_with_violations"], 2);
+    assert_eq!(summary["undocumented"]["ShowAttachment 200 /attachment/uploader_email (string)"], 2);
 }
 
 #[tokio::test]
@@ -214,6 +221,17 @@ async fn strict_refuses_an_invalid_request_unsent_and_turns_an_invalid_answer_in
     assert_eq!(refused.status(), 422);
     let body: Value = refused.json().await.unwrap();
     assert_eq!(body["error"], "RecordInvalid", "{body}");
+    // A query parameter its schema refuses is refused the same way.
+    let paging = raw_http()
+        .get(format!("{}/api/v2/tickets/12345/side_conversations?per_page=500&include=everything", fake.base_url()))
+        .header("authorization", AGENT_AUTHORIZATION)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(paging.status(), 422);
+    let body: Value = paging.json().await.unwrap();
+    let details = body["details"].to_string();
+    assert!(details.contains("/query/per_page") && details.contains("/query/include"), "{body}");
     assert!(upstream.journal().is_empty(), "not sent upstream");
 
     let fixed = fixed_upstream(false).await;
@@ -222,6 +240,10 @@ async fn strict_refuses_an_invalid_request_unsent_and_turns_an_invalid_answer_in
         ..ProxyConfig::new(&fixed.base_url)
     })
     .await;
+    // A property the spec does not describe is no reason to refuse.
+    let open = get_through(&fake, "/api/v2/attachments/498483").await;
+    assert_eq!(open.status(), 200);
+    assert_eq!(open.headers()["x-zendesk-fake-violations"], "0");
     let bad = get_through(&fake, "/api/v2/tickets/12345/side_conversations/abc").await;
     assert_eq!(bad.status(), 502);
     let body: Value = bad.json().await.unwrap();
@@ -453,4 +475,51 @@ async fn fidelity_is_one_on_the_fake_s_own_recording_and_names_what_an_upstream_
     assert_eq!(row.type_differences["/attachment/size"], ("string".to_string(), "integer".to_string()), "{fidelity}");
     let table = fidelity.to_string();
     assert!(table.contains("type differs at /attachment/size: the service sent string, the fake integer"), "{table}");
+    // What the spec lacks, named.
+    assert!(row.undocumented.contains_key("/attachment/added_by_the_service"), "{fidelity}");
+    assert!(table.contains("the spec does not describe: /attachment/uploader_email (string)"), "{table}");
+    assert_eq!(fidelity.undocumented, 2, "{fidelity}");
+}
+
+#[tokio::test]
+async fn a_recording_cut_off_mid_line_still_replays_and_a_damaged_one_does_not() {
+    let dir = temporary_dir("torn");
+    record_a_session(&dir).await;
+    let cassette = dir.join("cassette.jsonl");
+    let whole = std::fs::read_to_string(&cassette).unwrap();
+    let lines = whole.lines().count();
+    // A recording stopped while it wrote its last line.
+    std::fs::write(&cassette, format!("{whole}{{\"method\":\"GET\",\"path\":\"/api/v2/tick")).unwrap();
+    let fidelity = zendesk_fake::fidelity::run(&dir).await.unwrap();
+    assert_eq!(fidelity.exchanges, lines as u64, "{fidelity}");
+    assert_eq!(fidelity.warnings.len(), 1, "{fidelity}");
+    let warning = &fidelity.warnings[0];
+    assert!(
+        warning.contains(&format!("cassette.jsonl:{}: the last line was cut off", lines + 1)),
+        "{warning}"
+    );
+    assert!(fidelity.to_string().starts_with("warning: "), "{fidelity}");
+    let replay = zendesk_fake::start(Config {
+        replay: Some(ReplayConfig::new(&dir)),
+        ..Config::default()
+    })
+    .await;
+    assert!(replay.is_ok(), "a cut-off last line does not stop a replay");
+
+    // A bad line that is not the last is damage: refused, with its line.
+    let mut damaged: Vec<&str> = whole.lines().collect();
+    damaged.insert(1, "{\"method\": \"GET\"");
+    std::fs::write(&cassette, format!("{}\n", damaged.join("\n"))).unwrap();
+    let error = zendesk_fake::fidelity::run(&dir).await.unwrap_err();
+    assert!(error.contains("cassette.jsonl:2, column"), "{error}");
+    let replay = zendesk_fake::start(Config {
+        replay: Some(ReplayConfig::new(&dir)),
+        ..Config::default()
+    })
+    .await;
+    assert!(replay.is_err(), "a damaged recording is not replayed");
+    // So is a last line that ends with its newline: it was written whole.
+    std::fs::write(&cassette, format!("{whole}{{\"method\": \"GET\"\n")).unwrap();
+    let error = zendesk_fake::fidelity::run(&dir).await.unwrap_err();
+    assert!(error.contains(&format!("cassette.jsonl:{}, column", lines + 1)), "{error}");
 }

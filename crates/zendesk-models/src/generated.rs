@@ -23,6 +23,9 @@ pub struct Attachment {
     ///The file's name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub file_name: ::std::option::Option<::std::string::String>,
+    ///An image's height in pixels; null when the file is not an image or its size is not known.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub height: ::std::option::Option<i64>,
     ///The attachment's id.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
@@ -46,6 +49,9 @@ pub struct Attachment {
     ///The attachment's API URL.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    ///An image's width in pixels; null when the file is not an image or its size is not known (see NOTES.md, "Attachment width and height").
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub width: ::std::option::Option<i64>,
 }
 impl Attachment {
     pub fn builder() -> builder::Attachment {
@@ -1380,6 +1386,7 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
+        height: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
         id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
         inline: ::std::result::Result<
             ::std::option::Option<bool>,
@@ -1406,6 +1413,7 @@ pub mod builder {
             ::std::option::Option<::std::string::String>,
             ::std::string::String,
         >,
+        width: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
     }
     impl ::std::default::Default for Attachment {
         fn default() -> Self {
@@ -1414,6 +1422,7 @@ pub mod builder {
                 content_url: Ok(Default::default()),
                 deleted: Ok(Default::default()),
                 file_name: Ok(Default::default()),
+                height: Ok(Default::default()),
                 id: Ok(Default::default()),
                 inline: Ok(Default::default()),
                 malware_access_override: Ok(Default::default()),
@@ -1422,6 +1431,7 @@ pub mod builder {
                 size: Ok(Default::default()),
                 thumbnails: Ok(Default::default()),
                 url: Ok(Default::default()),
+                width: Ok(Default::default()),
             }
         }
     }
@@ -1472,6 +1482,16 @@ pub mod builder {
                 .map_err(|e| {
                     format!("error converting supplied value for file_name: {e}")
                 });
+            self
+        }
+        pub fn height<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.height = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for height: {e}"));
             self
         }
         pub fn id<T>(mut self, value: T) -> Self
@@ -1570,6 +1590,16 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for url: {e}"));
             self
         }
+        pub fn width<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.width = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for width: {e}"));
+            self
+        }
     }
     impl ::std::convert::TryFrom<Attachment> for super::Attachment {
         type Error = super::error::ConversionError;
@@ -1581,6 +1611,7 @@ pub mod builder {
                 content_url: value.content_url?,
                 deleted: value.deleted?,
                 file_name: value.file_name?,
+                height: value.height?,
                 id: value.id?,
                 inline: value.inline?,
                 malware_access_override: value.malware_access_override?,
@@ -1589,6 +1620,7 @@ pub mod builder {
                 size: value.size?,
                 thumbnails: value.thumbnails?,
                 url: value.url?,
+                width: value.width?,
             })
         }
     }
@@ -1599,6 +1631,7 @@ pub mod builder {
                 content_url: Ok(value.content_url),
                 deleted: Ok(value.deleted),
                 file_name: Ok(value.file_name),
+                height: Ok(value.height),
                 id: Ok(value.id),
                 inline: Ok(value.inline),
                 malware_access_override: Ok(value.malware_access_override),
@@ -1607,6 +1640,7 @@ pub mod builder {
                 size: Ok(value.size),
                 thumbnails: Ok(value.thumbnails),
                 url: Ok(value.url),
+                width: Ok(value.width),
             }
         }
     }
@@ -5094,16 +5128,19 @@ pub mod error {
 pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
     crate::schema_registry::SchemaType {
         name: "Attachment",
+        rust_name: "Attachment",
         round_trip: crate::schema_registry::round_trip::<crate::Attachment>,
         json_schema: crate::schema_registry::json_schema::<crate::Attachment>,
     },
     crate::schema_registry::SchemaType {
         name: "AttachmentResponse",
+        rust_name: "AttachmentResponse",
         round_trip: crate::schema_registry::round_trip::<crate::AttachmentResponse>,
         json_schema: crate::schema_registry::json_schema::<crate::AttachmentResponse>,
     },
     crate::schema_registry::SchemaType {
         name: "ChildTicketMessageRequest",
+        rust_name: "ChildTicketMessageRequest",
         round_trip: crate::schema_registry::round_trip::<
             crate::ChildTicketMessageRequest,
         >,
@@ -5113,11 +5150,13 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
     },
     crate::schema_registry::SchemaType {
         name: "ChildTicketParticipant",
+        rust_name: "ChildTicketParticipant",
         round_trip: crate::schema_registry::round_trip::<crate::ChildTicketParticipant>,
         json_schema: crate::schema_registry::json_schema::<crate::ChildTicketParticipant>,
     },
     crate::schema_registry::SchemaType {
         name: "CreateSideConversationAttachmentRequest",
+        rust_name: "CreateSideConversationAttachmentRequest",
         round_trip: crate::schema_registry::round_trip::<
             crate::CreateSideConversationAttachmentRequest,
         >,
@@ -5127,6 +5166,7 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
     },
     crate::schema_registry::SchemaType {
         name: "CreateSideConversationRequest",
+        rust_name: "CreateSideConversationRequest",
         round_trip: crate::schema_registry::round_trip::<
             crate::CreateSideConversationRequest,
         >,
@@ -5136,6 +5176,7 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
     },
     crate::schema_registry::SchemaType {
         name: "EmailAddressParticipant",
+        rust_name: "EmailAddressParticipant",
         round_trip: crate::schema_registry::round_trip::<crate::EmailAddressParticipant>,
         json_schema: crate::schema_registry::json_schema::<
             crate::EmailAddressParticipant,
@@ -5143,36 +5184,43 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
     },
     crate::schema_registry::SchemaType {
         name: "EmailMessageRequest",
+        rust_name: "EmailMessageRequest",
         round_trip: crate::schema_registry::round_trip::<crate::EmailMessageRequest>,
         json_schema: crate::schema_registry::json_schema::<crate::EmailMessageRequest>,
     },
     crate::schema_registry::SchemaType {
         name: "EmailParticipant",
+        rust_name: "EmailParticipant",
         round_trip: crate::schema_registry::round_trip::<crate::EmailParticipant>,
         json_schema: crate::schema_registry::json_schema::<crate::EmailParticipant>,
     },
     crate::schema_registry::SchemaType {
         name: "EmailUserParticipant",
+        rust_name: "EmailUserParticipant",
         round_trip: crate::schema_registry::round_trip::<crate::EmailUserParticipant>,
         json_schema: crate::schema_registry::json_schema::<crate::EmailUserParticipant>,
     },
     crate::schema_registry::SchemaType {
         name: "ErrorResponse",
+        rust_name: "ErrorResponse",
         round_trip: crate::schema_registry::round_trip::<crate::ErrorResponse>,
         json_schema: crate::schema_registry::json_schema::<crate::ErrorResponse>,
     },
     crate::schema_registry::SchemaType {
         name: "ErrorTitleAndMessage",
+        rust_name: "ErrorTitleAndMessage",
         round_trip: crate::schema_registry::round_trip::<crate::ErrorTitleAndMessage>,
         json_schema: crate::schema_registry::json_schema::<crate::ErrorTitleAndMessage>,
     },
     crate::schema_registry::SchemaType {
         name: "ExternalIds",
+        rust_name: "ExternalIds",
         round_trip: crate::schema_registry::round_trip::<crate::ExternalIds>,
         json_schema: crate::schema_registry::json_schema::<crate::ExternalIds>,
     },
     crate::schema_registry::SchemaType {
         name: "ImportSideConversationEventsRequest",
+        rust_name: "ImportSideConversationEventsRequest",
         round_trip: crate::schema_registry::round_trip::<
             crate::ImportSideConversationEventsRequest,
         >,
@@ -5182,6 +5230,7 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
     },
     crate::schema_registry::SchemaType {
         name: "ImportSideConversationRequest",
+        rust_name: "ImportSideConversationRequest",
         round_trip: crate::schema_registry::round_trip::<
             crate::ImportSideConversationRequest,
         >,
@@ -5191,31 +5240,37 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
     },
     crate::schema_registry::SchemaType {
         name: "MalwareScanResult",
+        rust_name: "MalwareScanResult",
         round_trip: crate::schema_registry::round_trip::<crate::MalwareScanResult>,
         json_schema: crate::schema_registry::json_schema::<crate::MalwareScanResult>,
     },
     crate::schema_registry::SchemaType {
         name: "MessageRequest",
+        rust_name: "MessageRequest",
         round_trip: crate::schema_registry::round_trip::<crate::MessageRequest>,
         json_schema: crate::schema_registry::json_schema::<crate::MessageRequest>,
     },
     crate::schema_registry::SchemaType {
         name: "MsTeamsMessageRequest",
+        rust_name: "MsTeamsMessageRequest",
         round_trip: crate::schema_registry::round_trip::<crate::MsTeamsMessageRequest>,
         json_schema: crate::schema_registry::json_schema::<crate::MsTeamsMessageRequest>,
     },
     crate::schema_registry::SchemaType {
         name: "MsTeamsParticipant",
+        rust_name: "MsTeamsParticipant",
         round_trip: crate::schema_registry::round_trip::<crate::MsTeamsParticipant>,
         json_schema: crate::schema_registry::json_schema::<crate::MsTeamsParticipant>,
     },
     crate::schema_registry::SchemaType {
         name: "Participant",
+        rust_name: "Participant",
         round_trip: crate::schema_registry::round_trip::<crate::Participant>,
         json_schema: crate::schema_registry::json_schema::<crate::Participant>,
     },
     crate::schema_registry::SchemaType {
         name: "ReplyToSideConversationRequest",
+        rust_name: "ReplyToSideConversationRequest",
         round_trip: crate::schema_registry::round_trip::<
             crate::ReplyToSideConversationRequest,
         >,
@@ -5225,6 +5280,7 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
     },
     crate::schema_registry::SchemaType {
         name: "ReportedSideConversationState",
+        rust_name: "ReportedSideConversationState",
         round_trip: crate::schema_registry::round_trip::<
             crate::ReportedSideConversationState,
         >,
@@ -5234,11 +5290,13 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
     },
     crate::schema_registry::SchemaType {
         name: "SideConversation",
+        rust_name: "SideConversation",
         round_trip: crate::schema_registry::round_trip::<crate::SideConversation>,
         json_schema: crate::schema_registry::json_schema::<crate::SideConversation>,
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationAttachment",
+        rust_name: "SideConversationAttachment",
         round_trip: crate::schema_registry::round_trip::<
             crate::SideConversationAttachment,
         >,
@@ -5248,6 +5306,7 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationChangeResponse",
+        rust_name: "SideConversationChangeResponse",
         round_trip: crate::schema_registry::round_trip::<
             crate::SideConversationChangeResponse,
         >,
@@ -5257,11 +5316,13 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationEvent",
+        rust_name: "SideConversationEvent",
         round_trip: crate::schema_registry::round_trip::<crate::SideConversationEvent>,
         json_schema: crate::schema_registry::json_schema::<crate::SideConversationEvent>,
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationEventExportResponse",
+        rust_name: "SideConversationEventExportResponse",
         round_trip: crate::schema_registry::round_trip::<
             crate::SideConversationEventExportResponse,
         >,
@@ -5271,6 +5332,7 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationEventImport",
+        rust_name: "SideConversationEventImport",
         round_trip: crate::schema_registry::round_trip::<
             crate::SideConversationEventImport,
         >,
@@ -5280,6 +5342,7 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationEventListResponse",
+        rust_name: "SideConversationEventListResponse",
         round_trip: crate::schema_registry::round_trip::<
             crate::SideConversationEventListResponse,
         >,
@@ -5289,6 +5352,7 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationEventSideload",
+        rust_name: "SideConversationEventSideload",
         round_trip: crate::schema_registry::round_trip::<
             crate::SideConversationEventSideload,
         >,
@@ -5298,6 +5362,7 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationEventType",
+        rust_name: "SideConversationEventType",
         round_trip: crate::schema_registry::round_trip::<
             crate::SideConversationEventType,
         >,
@@ -5307,11 +5372,13 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationImport",
+        rust_name: "SideConversationImport",
         round_trip: crate::schema_registry::round_trip::<crate::SideConversationImport>,
         json_schema: crate::schema_registry::json_schema::<crate::SideConversationImport>,
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationListResponse",
+        rust_name: "SideConversationListResponse",
         round_trip: crate::schema_registry::round_trip::<
             crate::SideConversationListResponse,
         >,
@@ -5321,6 +5388,7 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationMessage",
+        rust_name: "SideConversationMessage",
         round_trip: crate::schema_registry::round_trip::<crate::SideConversationMessage>,
         json_schema: crate::schema_registry::json_schema::<
             crate::SideConversationMessage,
@@ -5328,6 +5396,7 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationMessageAttachment",
+        rust_name: "SideConversationMessageAttachment",
         round_trip: crate::schema_registry::round_trip::<
             crate::SideConversationMessageAttachment,
         >,
@@ -5337,6 +5406,7 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationResponse",
+        rust_name: "SideConversationResponse",
         round_trip: crate::schema_registry::round_trip::<
             crate::SideConversationResponse,
         >,
@@ -5346,6 +5416,7 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationSideload",
+        rust_name: "SideConversationSideload",
         round_trip: crate::schema_registry::round_trip::<
             crate::SideConversationSideload,
         >,
@@ -5355,16 +5426,19 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationState",
+        rust_name: "SideConversationState",
         round_trip: crate::schema_registry::round_trip::<crate::SideConversationState>,
         json_schema: crate::schema_registry::json_schema::<crate::SideConversationState>,
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationUpdate",
+        rust_name: "SideConversationUpdate",
         round_trip: crate::schema_registry::round_trip::<crate::SideConversationUpdate>,
         json_schema: crate::schema_registry::json_schema::<crate::SideConversationUpdate>,
     },
     crate::schema_registry::SchemaType {
         name: "SideConversationUpdates",
+        rust_name: "SideConversationUpdates",
         round_trip: crate::schema_registry::round_trip::<crate::SideConversationUpdates>,
         json_schema: crate::schema_registry::json_schema::<
             crate::SideConversationUpdates,
@@ -5372,16 +5446,19 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
     },
     crate::schema_registry::SchemaType {
         name: "SlackMessageRequest",
+        rust_name: "SlackMessageRequest",
         round_trip: crate::schema_registry::round_trip::<crate::SlackMessageRequest>,
         json_schema: crate::schema_registry::json_schema::<crate::SlackMessageRequest>,
     },
     crate::schema_registry::SchemaType {
         name: "SlackParticipant",
+        rust_name: "SlackParticipant",
         round_trip: crate::schema_registry::round_trip::<crate::SlackParticipant>,
         json_schema: crate::schema_registry::json_schema::<crate::SlackParticipant>,
     },
     crate::schema_registry::SchemaType {
         name: "UpdateSideConversationRequest",
+        rust_name: "UpdateSideConversationRequest",
         round_trip: crate::schema_registry::round_trip::<
             crate::UpdateSideConversationRequest,
         >,
@@ -5391,16 +5468,19 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
     },
     crate::schema_registry::SchemaType {
         name: "Upload",
+        rust_name: "Upload",
         round_trip: crate::schema_registry::round_trip::<crate::Upload>,
         json_schema: crate::schema_registry::json_schema::<crate::Upload>,
     },
     crate::schema_registry::SchemaType {
         name: "UploadResponse",
+        rust_name: "UploadResponse",
         round_trip: crate::schema_registry::round_trip::<crate::UploadResponse>,
         json_schema: crate::schema_registry::json_schema::<crate::UploadResponse>,
     },
     crate::schema_registry::SchemaType {
         name: "Via",
+        rust_name: "Via",
         round_trip: crate::schema_registry::round_trip::<crate::Via>,
         json_schema: crate::schema_registry::json_schema::<crate::Via>,
     },

@@ -8,8 +8,11 @@ use serde_json::Value;
 /// One component schema and its Rust type (see [`crate::SCHEMA_TYPES`]).
 #[derive(Debug, Clone, Copy)]
 pub struct SchemaType {
-    /// The schema's name in the spec, which is also the Rust type's name.
+    /// The schema's name in the spec.
     pub name: &'static str,
+    /// The Rust type's name, as typify made it of the schema's name
+    /// (`EmailCCObject` is `EmailCcObject`).
+    pub rust_name: &'static str,
     /// Reads `value` as the type and writes it back as JSON.
     pub round_trip: fn(&Value) -> Result<Value, serde_json::Error>,
     /// The JSON Schema (draft-07) that schemars derives from the Rust type.

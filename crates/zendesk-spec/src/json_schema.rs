@@ -164,7 +164,7 @@ fn translate_ref(
 }
 
 /// `nullable: true` adds `null` to `type` (and to `enum`). OpenAPI 3.0.3 gives
-/// `nullable` no effect without `type`, so that combination is refused.
+/// `nullable` no effect without `type`: such a schema admits `null` already.
 fn translate_nullable_type(
     object: &Map<String, Value>,
     out: &mut Map<String, Value>,
@@ -181,13 +181,7 @@ fn translate_nullable_type(
         }
     };
     match (object.get("type"), nullable) {
-        (None, false) => {}
-        (None, true) => {
-            return Err(SpecError::Schema {
-                pointer: format!("{pointer}/nullable"),
-                message: "`nullable` without `type` has no effect in OpenAPI 3.0.3".into(),
-            })
-        }
+        (None, _) => {}
         (Some(Value::String(name)), false) => {
             out.insert("type".into(), Value::String(name.clone()));
         }
@@ -311,8 +305,9 @@ mod tests {
     }
 
     #[test]
-    fn nullable_without_type_is_refused() {
-        let error = translate(&json!({"nullable": true}), "/x").unwrap_err();
+    fn nullable_without_type_changes_nothing() {
+        assert_eq!(t(json!({"nullable": true, "description": "d"})), json!({"description": "d"}));
+        let error = translate(&json!({"nullable": "yes"}), "/x").unwrap_err();
         assert!(error.to_string().contains("/x/nullable"), "{error}");
     }
 

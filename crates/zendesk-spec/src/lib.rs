@@ -12,6 +12,7 @@ mod document;
 mod error;
 pub mod json_schema;
 pub mod operations;
+pub mod rust_names;
 
 pub use document::{workspace_root, SpecDocument, SPEC_PATH};
 pub use error::SpecError;

@@ -34,6 +34,9 @@ pub struct Operation {
     pub request_body: Option<Body>,
     /// Every documented response, in the document's order.
     pub responses: Vec<Response>,
+    /// What the reading took in a way worth knowing (a body without a
+    /// schema taken as bytes), for people; empty for most operations.
+    pub notes: Vec<String>,
 }
 
 /// A path, query, header or cookie parameter.
@@ -100,20 +103,43 @@ pub enum BodySchema {
     Component(String),
     /// A schema written in place (binary and plain text bodies), as JSON.
     Inline(Value),
+    /// No schema at all: the body is taken as bytes of its media type.
+    Untyped,
 }
 
-/// A documented example of a body, kept in a file.
+/// A documented example of a body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Example {
-    /// The example's key in the document.
+    /// The example's key in the document (`example` for a media type's
+    /// single `example`).
     pub name: String,
     /// Where it comes from.
     pub summary: String,
-    /// The `externalValue`: a file relative to the document's folder.
-    pub file: String,
+    /// Where its value is.
+    pub source: ExampleSource,
     /// Where the documentation's example breaks the schema, and why the
     /// example is kept anyway (`x-invalid`). Empty for a valid example.
     pub invalid: Vec<ExpectedViolation>,
+}
+
+/// Where an example's value is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExampleSource {
+    /// The `externalValue`: a file relative to the document's folder.
+    File(String),
+    /// A `value` written in the document.
+    Inline(Value),
+}
+
+impl Example {
+    /// The example's file, relative to the document's folder, when it is
+    /// kept in one.
+    pub fn file(&self) -> Option<&str> {
+        match &self.source {
+            ExampleSource::File(file) => Some(file),
+            ExampleSource::Inline(_) => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
@@ -141,71 +167,125 @@ pub(crate) fn collect(openapi: &OpenAPI) -> Result<Vec<Operation>, SpecError> {
                     operation: format!("{} {path}", method.to_uppercase()),
                     message: "has no operationId".into(),
                 })?;
-            let error = |message: String| SpecError::Operation {
-                operation: id.clone(),
-                message,
-            };
-            let parameters = item
-                .parameters
-                .iter()
-                .chain(&operation.parameters)
-                .map(|p| parameter(resolve(p, &components.parameters, "parameters")?))
-                .collect::<Result<Vec<_>, String>>()
-                .map_err(error)?;
-            let request_body = operation
-                .request_body
-                .as_ref()
-                .map(|b| {
-                    let body = resolve(b, &components.request_bodies, "requestBodies")?;
-                    Ok::<_, String>(Body {
-                        required: body.required,
-                        media: media(&body.content, &components)?,
-                    })
-                })
-                .transpose()
-                .map_err(error)?;
-            let responses = operation
-                .responses
-                .default
-                .iter()
-                .map(|r| ("default".to_string(), r))
-                .chain(
-                    operation
-                        .responses
-                        .responses
-                        .iter()
-                        .map(|(status, r)| (status.to_string(), r)),
-                )
-                .map(|(status, r)| {
-                    let response = resolve(r, &components.responses, "responses")?;
-                    Ok(Response {
-                        status,
-                        description: response.description.clone(),
-                        media: media(&response.content, &components)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, String>>()
-                .map_err(error)?;
-            let allowed_for = match operation.extensions.get("x-allowed-for") {
-                None => Vec::new(),
-                Some(value) => serde_json::from_value(value.clone())
-                    .map_err(|e| error(format!("x-allowed-for: {e}")))?,
-            };
-            operations.push(Operation {
-                id: id.clone(),
-                method: method.to_uppercase(),
-                path: path.clone(),
-                tags: operation.tags.clone(),
-                summary: operation.summary.clone().unwrap_or_default(),
-                description: operation.description.clone().unwrap_or_default(),
-                allowed_for,
-                parameters,
-                request_body,
-                responses,
-            });
+            operations.push(
+                read_operation(id.clone(), method, path, item, operation, &components).map_err(
+                    |message| SpecError::Operation {
+                        operation: id,
+                        message,
+                    },
+                )?,
+            );
         }
     }
     Ok(operations)
+}
+
+fn read_operation(
+    id: String,
+    method: &str,
+    path: &str,
+    item: &openapiv3::PathItem,
+    operation: &openapiv3::Operation,
+    components: &Components,
+) -> Result<Operation, String> {
+    let mut notes = Vec::new();
+    // An operation's own parameter replaces the path item's of the same
+    // name and place.
+    let mut parameters: Vec<Parameter> = Vec::new();
+    let here = |list: &str, index: usize| {
+        let path = crate::json_schema::escape_pointer_token(path);
+        match list {
+            "item" => format!("/paths/{path}/parameters/{index}"),
+            _ => format!("/paths/{path}/{method}/parameters/{index}"),
+        }
+    };
+    let listed = item
+        .parameters
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (here("item", i), p))
+        .chain(operation.parameters.iter().enumerate().map(|(i, p)| (here("operation", i), p)));
+    // Every problem with the parameters is told, not only the first.
+    let mut problems = Vec::new();
+    for (pointer, reference) in listed {
+        let read = match resolve(reference, &components.parameters, "parameters").and_then(parameter) {
+            Ok(read) => read,
+            Err(e) => {
+                problems.push(format!("{pointer}: {e}"));
+                continue;
+            }
+        };
+        if read.location == "path" && !path.contains(&format!("{{{}}}", read.name)) {
+            problems.push(format!(
+                "{pointer}: `{}` is a path parameter, and the path {path} has no {{{}}}",
+                read.name, read.name
+            ));
+        }
+        parameters.retain(|p| !(p.name == read.name && p.location == read.location));
+        parameters.push(read);
+    }
+    for segment in path.split('/').filter(|s| s.starts_with('{') && s.ends_with('}')) {
+        let name = &segment[1..segment.len() - 1];
+        if !parameters.iter().any(|p| p.location == "path" && p.name == name) {
+            problems.push(format!(
+                "/paths/{}: the path's {segment} is declared by no path parameter of {method}",
+                crate::json_schema::escape_pointer_token(path)
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.join("; "));
+    }
+    let request_body = operation
+        .request_body
+        .as_ref()
+        .map(|b| {
+            let body = resolve(b, &components.request_bodies, "requestBodies")?;
+            Ok::<_, String>(Body {
+                required: body.required,
+                media: media(&body.content, components, "request", &mut notes)?,
+            })
+        })
+        .transpose()?;
+    let responses = operation
+        .responses
+        .default
+        .iter()
+        .map(|r| ("default".to_string(), r))
+        .chain(
+            operation
+                .responses
+                .responses
+                .iter()
+                .map(|(status, r)| (status.to_string(), r)),
+        )
+        .map(|(status, r)| {
+            let response = resolve(r, &components.responses, "responses")?;
+            Ok(Response {
+                description: response.description.clone(),
+                media: media(&response.content, components, &status, &mut notes)?,
+                status,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let allowed_for = match operation.extensions.get("x-allowed-for") {
+        None => Vec::new(),
+        Some(value) => serde_json::from_value(value.clone())
+            .map_err(|e| format!("x-allowed-for: {e}"))?,
+    };
+    Ok(Operation {
+        id,
+        method: method.to_uppercase(),
+        path: path.to_string(),
+        tags: operation.tags.clone(),
+        summary: operation.summary.clone().unwrap_or_default(),
+        description: operation.description.clone().unwrap_or_default(),
+        allowed_for,
+        parameters,
+        request_body,
+        responses,
+        notes,
+    })
 }
 
 /// Resolves a `$ref` to `#/components/{kind}/{name}`.
@@ -239,8 +319,12 @@ fn parameter(parameter: &OpenApiParameter) -> Result<Parameter, String> {
     let data = parameter.parameter_data_ref();
     let schema = match &data.format {
         ParameterSchemaOrContent::Schema(schema) => schema_json(schema)?,
-        ParameterSchemaOrContent::Content(_) => {
-            return Err(format!("parameter `{}` must have a schema", data.name))
+        // A parameter serialized as a media type: its one entry's schema.
+        ParameterSchemaOrContent::Content(content) => {
+            match content.values().next().and_then(|m| m.schema.as_ref()) {
+                Some(schema) => schema_json(schema)?,
+                None => return Err(format!("parameter `{}` has no schema", data.name)),
+            }
         }
     };
     Ok(Parameter {
@@ -252,15 +336,23 @@ fn parameter(parameter: &OpenApiParameter) -> Result<Parameter, String> {
     })
 }
 
+/// The bodies of one request or response (`what`: `request` or a status).
 fn media(
     content: &indexmap::IndexMap<String, MediaType>,
     components: &Components,
+    what: &str,
+    notes: &mut Vec<String>,
 ) -> Result<Vec<Media>, String> {
     content
         .iter()
         .map(|(media_type, media)| {
             let schema = match media.schema.as_ref() {
-                None => return Err(format!("`{media_type}` content has no schema")),
+                None => {
+                    notes.push(format!(
+                        "the {what} body `{media_type}` has no schema: it is taken as untyped bytes"
+                    ));
+                    BodySchema::Untyped
+                }
                 Some(ReferenceOr::Reference { reference }) => BodySchema::Component(
                     reference
                         .strip_prefix("#/components/schemas/")
@@ -270,14 +362,25 @@ fn media(
                 ),
                 Some(schema) => BodySchema::Inline(schema_json(schema)?),
             };
-            let examples = media
+            let mut examples = media
                 .examples
                 .iter()
                 .map(|(name, example)| {
                     let example = resolve(example, &components.examples, "examples")?;
-                    let file = example.external_value.clone().ok_or_else(|| {
-                        format!("example `{name}` must name its file in `externalValue`")
-                    })?;
+                    let source = match (&example.external_value, &example.value) {
+                        (Some(file), None) => ExampleSource::File(file.clone()),
+                        (None, Some(value)) => ExampleSource::Inline(value.clone()),
+                        (Some(_), Some(_)) => {
+                            return Err(format!(
+                                "example `{name}` has both `value` and `externalValue`, which OpenAPI 3.0 forbids"
+                            ))
+                        }
+                        (None, None) => {
+                            return Err(format!(
+                                "example `{name}` has neither `value` nor `externalValue`"
+                            ))
+                        }
+                    };
                     let invalid = match example.extensions.get("x-invalid") {
                         None => Vec::new(),
                         Some(value) => serde_json::from_value(value.clone())
@@ -286,11 +389,19 @@ fn media(
                     Ok(Example {
                         name: name.clone(),
                         summary: example.summary.clone().unwrap_or_default(),
-                        file,
+                        source,
                         invalid,
                     })
                 })
                 .collect::<Result<Vec<_>, String>>()?;
+            if let Some(value) = &media.example {
+                examples.push(Example {
+                    name: "example".into(),
+                    summary: String::new(),
+                    source: ExampleSource::Inline(value.clone()),
+                    invalid: Vec::new(),
+                });
+            }
             Ok(Media {
                 media_type: media_type.clone(),
                 schema,

@@ -40,6 +40,17 @@ pub enum Verdict {
     },
 }
 
+/// A property the schema does not describe, with its place in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocatedUndocumented {
+    /// 1-based line of the property's value.
+    pub line: usize,
+    /// 1-based column of the property's value.
+    pub column: usize,
+    /// The property.
+    pub field: crate::Undocumented,
+}
+
 /// One payload's verdict and where it starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checked {
@@ -49,6 +60,9 @@ pub struct Checked {
     pub verdict: Verdict,
     /// Things worth knowing that are not errors (a byte-order mark).
     pub notes: Vec<String>,
+    /// What the schema does not describe, when the validator reports it
+    /// ([`SchemaValidator::reporting_undocumented`]); empty otherwise.
+    pub undocumented: Vec<LocatedUndocumented>,
 }
 
 /// Checks one JSON document, whose first line is line `first_line` of its
@@ -66,12 +80,14 @@ pub fn check_document(bytes: &[u8], first_line: usize, validator: SchemaValidato
         None => bytes,
     };
     if bytes.len() >= STREAMING_BYTES
+        && !validator.reports_undocumented()
         && crate::streaming::is_surely_valid(bytes, validator) == Some(true)
     {
         return Checked {
             line: first_line,
             verdict: Verdict::Valid,
             notes,
+            undocumented: Vec::new(),
         };
     }
     // One check of the whole text is faster than serde_json's string by
@@ -88,6 +104,23 @@ pub fn check_document(bytes: &[u8], first_line: usize, validator: SchemaValidato
         Err(error) => return malformed(bytes, first_line, error.as_ref(), notes),
     };
     let violations = validator.validate(&payload);
+    let undocumented = if validator.reports_undocumented() {
+        validator
+            .undocumented(&payload)
+            .into_iter()
+            .map(|field| {
+                let offset = offset_of(text, &field.pointer).unwrap_or(0);
+                let (line, column) = line_and_column(text, offset);
+                LocatedUndocumented {
+                    line: first_line + line - 1,
+                    column,
+                    field,
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     drop_in_background(payload, bytes.len());
     let verdict = if violations.is_empty() {
         Verdict::Valid
@@ -111,6 +144,7 @@ pub fn check_document(bytes: &[u8], first_line: usize, validator: SchemaValidato
         line: first_line,
         verdict,
         notes,
+        undocumented,
     }
 }
 
@@ -129,6 +163,7 @@ fn malformed(
             message,
         },
         notes: notes.clone(),
+        undocumented: Vec::new(),
     };
     if let Err(utf8) = std::str::from_utf8(bytes) {
         let valid = &bytes[..utf8.valid_up_to()];
@@ -378,6 +413,7 @@ fn too_large(line: usize, max_bytes: usize) -> Checked {
             ),
         },
         notes: Vec::new(),
+        undocumented: Vec::new(),
     }
 }
 

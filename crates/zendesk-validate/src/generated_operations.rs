@@ -7,6 +7,32 @@ pub const OPERATIONS: &[crate::operations::Operation] = &[
         method: "GET",
         path: "/api/v2/tickets/{ticket_id}/side_conversations",
         allowed_for: &["agents"],
+        parameters: &[
+            crate::operations::Parameter {
+                name: "ticket_id",
+                location: "path",
+                required: true,
+                schema: "{\"format\":\"int64\",\"maximum\":9223372036854775807,\"minimum\":1,\"type\":\"integer\"}",
+            },
+            crate::operations::Parameter {
+                name: "include",
+                location: "query",
+                required: false,
+                schema: "{\"$ref\":\"#/definitions/SideConversationSideload\"}",
+            },
+            crate::operations::Parameter {
+                name: "page",
+                location: "query",
+                required: false,
+                schema: "{\"format\":\"int64\",\"maximum\":9223372036854775807,\"minimum\":1,\"type\":\"integer\"}",
+            },
+            crate::operations::Parameter {
+                name: "per_page",
+                location: "query",
+                required: false,
+                schema: "{\"format\":\"int64\",\"maximum\":100,\"minimum\":1,\"type\":\"integer\"}",
+            },
+        ],
         request: crate::operations::Body::Empty,
         responses: &[
             crate::operations::Response {
@@ -44,6 +70,14 @@ pub const OPERATIONS: &[crate::operations::Operation] = &[
         method: "POST",
         path: "/api/v2/tickets/{ticket_id}/side_conversations",
         allowed_for: &["agents"],
+        parameters: &[
+            crate::operations::Parameter {
+                name: "ticket_id",
+                location: "path",
+                required: true,
+                schema: "{\"format\":\"int64\",\"maximum\":9223372036854775807,\"minimum\":1,\"type\":\"integer\"}",
+            },
+        ],
         request: crate::operations::Body::Json("CreateSideConversationRequest"),
         responses: &[
             crate::operations::Response {
@@ -85,6 +119,26 @@ pub const OPERATIONS: &[crate::operations::Operation] = &[
         method: "GET",
         path: "/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}",
         allowed_for: &["agents"],
+        parameters: &[
+            crate::operations::Parameter {
+                name: "ticket_id",
+                location: "path",
+                required: true,
+                schema: "{\"format\":\"int64\",\"maximum\":9223372036854775807,\"minimum\":1,\"type\":\"integer\"}",
+            },
+            crate::operations::Parameter {
+                name: "side_conversation_id",
+                location: "path",
+                required: true,
+                schema: "{\"type\":\"string\"}",
+            },
+            crate::operations::Parameter {
+                name: "include",
+                location: "query",
+                required: false,
+                schema: "{\"$ref\":\"#/definitions/SideConversationSideload\"}",
+            },
+        ],
         request: crate::operations::Body::Empty,
         responses: &[
             crate::operations::Response {
@@ -122,6 +176,20 @@ pub const OPERATIONS: &[crate::operations::Operation] = &[
         method: "PUT",
         path: "/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}",
         allowed_for: &["agents"],
+        parameters: &[
+            crate::operations::Parameter {
+                name: "ticket_id",
+                location: "path",
+                required: true,
+                schema: "{\"format\":\"int64\",\"maximum\":9223372036854775807,\"minimum\":1,\"type\":\"integer\"}",
+            },
+            crate::operations::Parameter {
+                name: "side_conversation_id",
+                location: "path",
+                required: true,
+                schema: "{\"type\":\"string\"}",
+            },
+        ],
         request: crate::operations::Body::Json("UpdateSideConversationRequest"),
         responses: &[
             crate::operations::Response {
@@ -163,6 +231,20 @@ pub const OPERATIONS: &[crate::operations::Operation] = &[
         method: "POST",
         path: "/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}/reply",
         allowed_for: &["agents"],
+        parameters: &[
+            crate::operations::Parameter {
+                name: "ticket_id",
+                location: "path",
+                required: true,
+                schema: "{\"format\":\"int64\",\"maximum\":9223372036854775807,\"minimum\":1,\"type\":\"integer\"}",
+            },
+            crate::operations::Parameter {
+                name: "side_conversation_id",
+                location: "path",
+                required: true,
+                schema: "{\"type\":\"string\"}",
+            },
+        ],
         request: crate::operations::Body::Json("ReplyToSideConversationRequest"),
         responses: &[
             crate::operations::Response {
@@ -204,6 +286,14 @@ pub const OPERATIONS: &[crate::operations::Operation] = &[
         method: "POST",
         path: "/api/v2/tickets/{ticket_id}/side_conversations/import",
         allowed_for: &["agents"],
+        parameters: &[
+            crate::operations::Parameter {
+                name: "ticket_id",
+                location: "path",
+                required: true,
+                schema: "{\"format\":\"int64\",\"maximum\":9223372036854775807,\"minimum\":1,\"type\":\"integer\"}",
+            },
+        ],
         request: crate::operations::Body::Json("ImportSideConversationRequest"),
         responses: &[
             crate::operations::Response {
@@ -245,6 +335,20 @@ pub const OPERATIONS: &[crate::operations::Operation] = &[
         method: "POST",
         path: "/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}/events/import",
         allowed_for: &["agents"],
+        parameters: &[
+            crate::operations::Parameter {
+                name: "ticket_id",
+                location: "path",
+                required: true,
+                schema: "{\"format\":\"int64\",\"maximum\":9223372036854775807,\"minimum\":1,\"type\":\"integer\"}",
+            },
+            crate::operations::Parameter {
+                name: "side_conversation_id",
+                location: "path",
+                required: true,
+                schema: "{\"type\":\"string\"}",
+            },
+        ],
         request: crate::operations::Body::Json("ImportSideConversationEventsRequest"),
         responses: &[
             crate::operations::Response {
@@ -286,6 +390,38 @@ pub const OPERATIONS: &[crate::operations::Operation] = &[
         method: "GET",
         path: "/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}/events",
         allowed_for: &["agents"],
+        parameters: &[
+            crate::operations::Parameter {
+                name: "ticket_id",
+                location: "path",
+                required: true,
+                schema: "{\"format\":\"int64\",\"maximum\":9223372036854775807,\"minimum\":1,\"type\":\"integer\"}",
+            },
+            crate::operations::Parameter {
+                name: "side_conversation_id",
+                location: "path",
+                required: true,
+                schema: "{\"type\":\"string\"}",
+            },
+            crate::operations::Parameter {
+                name: "include",
+                location: "query",
+                required: false,
+                schema: "{\"$ref\":\"#/definitions/SideConversationEventSideload\"}",
+            },
+            crate::operations::Parameter {
+                name: "page",
+                location: "query",
+                required: false,
+                schema: "{\"format\":\"int64\",\"maximum\":9223372036854775807,\"minimum\":1,\"type\":\"integer\"}",
+            },
+            crate::operations::Parameter {
+                name: "per_page",
+                location: "query",
+                required: false,
+                schema: "{\"format\":\"int64\",\"maximum\":100,\"minimum\":1,\"type\":\"integer\"}",
+            },
+        ],
         request: crate::operations::Body::Empty,
         responses: &[
             crate::operations::Response {
@@ -323,6 +459,14 @@ pub const OPERATIONS: &[crate::operations::Operation] = &[
         method: "GET",
         path: "/api/v2/tickets/side_conversations/events",
         allowed_for: &["admins"],
+        parameters: &[
+            crate::operations::Parameter {
+                name: "start_time",
+                location: "query",
+                required: true,
+                schema: "{\"format\":\"int64\",\"maximum\":9223372036854775807,\"minimum\":0,\"type\":\"integer\"}",
+            },
+        ],
         request: crate::operations::Body::Empty,
         responses: &[
             crate::operations::Response {
@@ -358,6 +502,7 @@ pub const OPERATIONS: &[crate::operations::Operation] = &[
         method: "POST",
         path: "/api/v2/tickets/side_conversations/attachments",
         allowed_for: &["agents"],
+        parameters: &[],
         request: crate::operations::Body::NotJson("multipart/form-data"),
         responses: &[
             crate::operations::Response {
@@ -399,6 +544,14 @@ pub const OPERATIONS: &[crate::operations::Operation] = &[
         method: "GET",
         path: "/api/v2/attachments/{attachment_id}",
         allowed_for: &["agents"],
+        parameters: &[
+            crate::operations::Parameter {
+                name: "attachment_id",
+                location: "path",
+                required: true,
+                schema: "{\"format\":\"int64\",\"maximum\":9223372036854775807,\"minimum\":1,\"type\":\"integer\"}",
+            },
+        ],
         request: crate::operations::Body::Empty,
         responses: &[
             crate::operations::Response {
@@ -432,6 +585,26 @@ pub const OPERATIONS: &[crate::operations::Operation] = &[
         method: "PUT",
         path: "/api/v2/tickets/{ticket_id}/comments/{comment_id}/attachments/{attachment_id}/redact",
         allowed_for: &["agents"],
+        parameters: &[
+            crate::operations::Parameter {
+                name: "ticket_id",
+                location: "path",
+                required: true,
+                schema: "{\"format\":\"int64\",\"maximum\":9223372036854775807,\"minimum\":1,\"type\":\"integer\"}",
+            },
+            crate::operations::Parameter {
+                name: "comment_id",
+                location: "path",
+                required: true,
+                schema: "{\"format\":\"int64\",\"maximum\":9223372036854775807,\"minimum\":1,\"type\":\"integer\"}",
+            },
+            crate::operations::Parameter {
+                name: "attachment_id",
+                location: "path",
+                required: true,
+                schema: "{\"format\":\"int64\",\"maximum\":9223372036854775807,\"minimum\":1,\"type\":\"integer\"}",
+            },
+        ],
         request: crate::operations::Body::Empty,
         responses: &[
             crate::operations::Response {
@@ -469,6 +642,20 @@ pub const OPERATIONS: &[crate::operations::Operation] = &[
         method: "POST",
         path: "/api/v2/uploads",
         allowed_for: &["end-users"],
+        parameters: &[
+            crate::operations::Parameter {
+                name: "filename",
+                location: "query",
+                required: true,
+                schema: "{\"minLength\":1,\"type\":\"string\"}",
+            },
+            crate::operations::Parameter {
+                name: "token",
+                location: "query",
+                required: false,
+                schema: "{\"type\":\"string\"}",
+            },
+        ],
         request: crate::operations::Body::NotJson("application/binary"),
         responses: &[
             crate::operations::Response {
@@ -514,6 +701,14 @@ pub const OPERATIONS: &[crate::operations::Operation] = &[
         method: "DELETE",
         path: "/api/v2/uploads/{token}",
         allowed_for: &["end-users"],
+        parameters: &[
+            crate::operations::Parameter {
+                name: "token",
+                location: "path",
+                required: true,
+                schema: "{\"type\":\"string\"}",
+            },
+        ],
         request: crate::operations::Body::Empty,
         responses: &[
             crate::operations::Response {

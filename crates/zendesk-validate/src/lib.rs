@@ -61,16 +61,20 @@ pub mod file_names;
 mod generated_operations;
 mod operations;
 pub mod parallel;
+mod parameters;
 mod position;
 mod schemas;
 mod streaming;
+mod undocumented;
 
 pub use check::{
     check_document, check_file, check_lines, check_lines_parallel, check_reader, Checked, Located,
-    Verdict, DEFAULT_MAX_PAYLOAD_BYTES,
+    LocatedUndocumented, Verdict, DEFAULT_MAX_PAYLOAD_BYTES,
 };
+pub use undocumented::{json_type, Undocumented};
 pub use generated_operations::OPERATIONS;
-pub use operations::{operation, operation_at, Body, Operation, Response};
+pub use operations::{operation, operation_at, Body, Operation, Parameter, Response};
+pub use parameters::ParameterViolation;
 pub use position::{line_and_column, offset_of};
 pub use schemas::{
     bundle, for_target, request, response, schema, schema_names, LookupError, SchemaValidator,

@@ -32,7 +32,13 @@ Without --schema or --operation, each file's name says what it holds:
 A label `invalid` marks a payload that must fail (a negative fixture).
 .ndjson and .jsonl files (or --ndjson) hold one payload per line.
 
-Exit status: 0 all valid, 1 some payload invalid or malformed, 2 usage or I/O error.";
+--undocumented also lists each property a payload carries that its schema
+does not describe (valid where the schema is open, as response schemas
+are): once per place (array indices as *) and JSON type.
+
+Exit status: 0 all valid, 1 some payload invalid or malformed (or, with
+--deny-undocumented, a property the spec does not describe), 2 usage or I/O
+error.";
 
 /// Checks Zendesk side conversation and attachment payloads against the API's spec.
 #[derive(Parser, Debug)]
@@ -67,6 +73,16 @@ struct Args {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
 
+    /// Also list each property the schema does not describe (the exit
+    /// status stays as it is).
+    #[arg(long)]
+    undocumented: bool,
+
+    /// List each property the schema does not describe, and fail (exit 1)
+    /// when there is one.
+    #[arg(long)]
+    deny_undocumented: bool,
+
     /// List every schema and operation, then exit.
     #[arg(long)]
     list: bool,
@@ -93,7 +109,7 @@ fn main() -> ExitCode {
     if args.files.is_empty() {
         return usage_error("no FILE given (use `-` for standard input)");
     }
-    let mut reporter = Reporter::new(args.format);
+    let mut reporter = Reporter::new(args.format, args.deny_undocumented);
     let mut inputs = expand(&args.files, &mut reporter);
     let progress = progress_bar(&mut inputs, args.format);
     if let Some(jobs) = args.jobs {
@@ -178,7 +194,7 @@ fn explicit_target(args: &Args) -> Result<Option<(Target, SchemaValidator)>, Str
         _ => return Ok(None),
     };
     let validator = for_target(&target).map_err(|e| e.to_string())?;
-    Ok(Some((target, validator)))
+    Ok(Some((target, with_undocumented(validator, args))))
 }
 
 fn print_list() -> ExitCode {
@@ -328,9 +344,19 @@ impl Resolved {
 }
 
 /// The target of `input`: the command line's, or its file name's.
+/// The validator, reporting undocumented properties when asked.
+fn with_undocumented(validator: SchemaValidator, args: &Args) -> SchemaValidator {
+    if args.undocumented || args.deny_undocumented {
+        validator.reporting_undocumented()
+    } else {
+        validator
+    }
+}
+
 fn resolve(
     input: &Input,
     explicit: Option<&(Target, SchemaValidator)>,
+    args: &Args,
 ) -> Result<Resolved, String> {
     if let Some((target, validator)) = explicit {
         return Ok(Resolved {
@@ -348,7 +374,10 @@ fn resolve(
             "standard input has no file name to say what it holds: give --schema or --operation",
         )?;
     let named = classify_file_name(file_name)?;
-    let validator = for_target(&named.target).map_err(|e| e.to_string())?;
+    let validator = with_undocumented(
+        for_target(&named.target).map_err(|e| e.to_string())?,
+        args,
+    );
     Ok(Resolved {
         target: named.target,
         validator,
@@ -377,7 +406,7 @@ fn check_document_input(
     explicit: Option<&(Target, SchemaValidator)>,
     args: &Args,
 ) -> DocumentOutcome {
-    let result = resolve(input, explicit).and_then(|resolved| {
+    let result = resolve(input, explicit, args).and_then(|resolved| {
         let checked = match &input.path {
             Some(path) => check_file(path, resolved.validator, args.max_payload_bytes),
             None => check_reader(
@@ -405,7 +434,7 @@ fn check_lines_input(
     progress: Option<&indicatif::ProgressBar>,
 ) {
     let name = input.name();
-    let resolved = match resolve(input, explicit) {
+    let resolved = match resolve(input, explicit, args) {
         Ok(resolved) => resolved,
         Err(message) => return reporter.io_error(&name, &message),
     };

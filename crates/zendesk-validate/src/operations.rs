@@ -21,6 +21,19 @@ pub struct Response {
     pub body: Body,
 }
 
+/// A path, query, header or cookie parameter of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parameter {
+    /// Its name on the wire.
+    pub name: &'static str,
+    /// `path`, `query`, `header` or `cookie`.
+    pub location: &'static str,
+    /// Whether every call must give it.
+    pub required: bool,
+    /// Its schema, as draft-07 JSON whose `$ref`s point into the bundle.
+    pub schema: &'static str,
+}
+
 /// One operation of the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Operation {
@@ -32,6 +45,8 @@ pub struct Operation {
     pub path: &'static str,
     /// Who may call it: `agents`, `admins`, `end-users`.
     pub allowed_for: &'static [&'static str],
+    /// Its parameters: the path item's, then its own.
+    pub parameters: &'static [Parameter],
     /// What its request body is.
     pub request: Body,
     /// Every documented response.

@@ -33,10 +33,14 @@ pub struct Reporter {
     invalid_as_expected: u64,
     valid_unexpectedly: u64,
     io_errors: u64,
+    /// Properties the spec does not describe, as reported.
+    undocumented: u64,
+    /// Whether an undocumented property fails the run.
+    deny_undocumented: bool,
 }
 
 impl Reporter {
-    pub fn new(format: Format) -> Self {
+    pub fn new(format: Format, deny_undocumented: bool) -> Self {
         Reporter {
             format,
             out: BufWriter::with_capacity(64 * 1024, io::stdout()),
@@ -45,6 +49,8 @@ impl Reporter {
             invalid_as_expected: 0,
             valid_unexpectedly: 0,
             io_errors: 0,
+            undocumented: 0,
+            deny_undocumented,
         }
     }
 
@@ -116,7 +122,19 @@ impl Reporter {
                 }]
             }
         };
-        for problem in problems {
+        let undocumented = checked.undocumented.iter().map(|located| Problem {
+            line: located.line,
+            column: located.column,
+            pointer: Some(located.field.pattern.clone()),
+            schema_location: None,
+            message: format!(
+                "{} property the spec does not describe",
+                located.field.json_type
+            ),
+            kind: "undocumented",
+        });
+        self.undocumented += checked.undocumented.len() as u64;
+        for problem in problems.into_iter().chain(undocumented) {
             let text = self.render(context, &problem);
             self.line(&text);
         }
@@ -130,10 +148,16 @@ impl Reporter {
             Some(pointer) => format!("{pointer}: {}", problem.message),
             None => problem.message.clone(),
         };
+        // An undocumented property is a notice, unless it fails the run.
+        let level = if problem.kind == "undocumented" && !self.deny_undocumented {
+            "notice"
+        } else {
+            "error"
+        };
         match self.format {
             Format::Human => format!("{file}:{line}:{column}: {located_message}"),
             Format::Github => format!(
-                "::error file={},line={line},col={column},title=zendesk-validate ({})::{}",
+                "::{level} file={},line={line},col={column},title=zendesk-validate ({})::{}",
                 escape_property(file),
                 escape_property(&context.target.to_string()),
                 escape_data(&located_message)
@@ -175,6 +199,13 @@ impl Reporter {
         if self.io_errors > 0 {
             summary.push_str(&format!(", {} not checked (see above)", self.io_errors));
         }
+        if self.undocumented > 0 {
+            summary.push_str(&format!(
+                "; {} propert{} the spec does not describe",
+                self.undocumented,
+                if self.undocumented == 1 { "y" } else { "ies" }
+            ));
+        }
         match self.format {
             Format::Json => {
                 let _ = self.out.flush();
@@ -185,7 +216,10 @@ impl Reporter {
         let _ = self.out.flush();
         if self.io_errors > 0 {
             ExitCode::from(2)
-        } else if self.invalid > self.invalid_as_expected || self.valid_unexpectedly > 0 {
+        } else if self.invalid > self.invalid_as_expected
+            || self.valid_unexpectedly > 0
+            || (self.deny_undocumented && self.undocumented > 0)
+        {
             ExitCode::from(1)
         } else {
             ExitCode::SUCCESS

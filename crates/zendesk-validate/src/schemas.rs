@@ -60,6 +60,9 @@ pub fn bundle() -> &'static Value {
 pub struct SchemaValidator {
     name: &'static str,
     compiled: &'static jsonschema::Validator,
+    /// Whether checks with it also look for what the schema does not
+    /// describe ([`SchemaValidator::reporting_undocumented`]).
+    undocumented: bool,
 }
 
 /// Two handles are equal when they share one compiled validator.
@@ -99,6 +102,34 @@ impl SchemaValidator {
     /// Whether `payload` is valid: the fast path, which builds no messages.
     pub fn is_valid(&self, payload: &Value) -> bool {
         self.compiled.is_valid(payload)
+    }
+
+    /// The same validator, for checks (`check_document` and the rest) that
+    /// also report each property the schema does not describe. A payload
+    /// is then always read whole, never checked while it streams.
+    pub fn reporting_undocumented(mut self) -> Self {
+        self.undocumented = true;
+        self
+    }
+
+    /// Whether checks with it report undocumented properties.
+    pub fn reports_undocumented(&self) -> bool {
+        self.undocumented
+    }
+
+    /// Every property of `payload` the schema does not describe (valid
+    /// where the schema is open, as response schemas are): once per place,
+    /// with array indices as `*`, and per JSON type.
+    ///
+    /// ```
+    /// let attachment = zendesk_validate::schema("SideConversation")?;
+    /// let found = attachment.undocumented(&serde_json::json!({"id": "a", "sentiment": 0.5}));
+    /// assert_eq!((found[0].pattern.as_str(), found[0].json_type), ("/sentiment", "number"));
+    /// # Ok::<(), zendesk_validate::LookupError>(())
+    /// ```
+    pub fn undocumented(&self, payload: &Value) -> Vec<crate::Undocumented> {
+        let root = json!({ "$ref": format!("#/definitions/{}", self.name) });
+        crate::undocumented::find(bundle(), &root, payload)
     }
 
     /// Every violation in `payload`; empty when it is valid.
@@ -166,7 +197,27 @@ pub fn schema(name: &str) -> Result<SchemaValidator, LookupError> {
             .build(&json!({ "$ref": format!("{BUNDLE_URI}#/definitions/{name}") }))
             .expect("every schema of the embedded bundle compiles")
     });
-    Ok(SchemaValidator { name, compiled })
+    Ok(SchemaValidator {
+        name,
+        compiled,
+        undocumented: false,
+    })
+}
+
+/// Compiles a schema of the spec's written beside the bundle (a
+/// parameter's), whose `#/definitions/..` references point into it.
+pub(crate) fn compile_beside_bundle(schema: &str) -> Option<jsonschema::Validator> {
+    let text = schema.replace(
+        "\"#/definitions/",
+        &format!("\"{BUNDLE_URI}#/definitions/"),
+    );
+    let schema: Value = serde_json::from_str(&text).ok()?;
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft7)
+        .should_validate_formats(true)
+        .with_registry(&schemas().registry)
+        .build(&schema)
+        .ok()
 }
 
 /// The validator of an operation's JSON request body.

@@ -43,6 +43,9 @@ pub struct Row {
     pub only_in_fake: BTreeSet<String>,
     /// Fields both sent with different types: pointer -> (service's, fake's).
     pub type_differences: BTreeMap<String, (String, String)>,
+    /// Fields the service sent that the spec does not describe, with the
+    /// JSON types they had: what the spec lacks.
+    pub undocumented: BTreeMap<String, BTreeSet<&'static str>>,
 }
 
 /// A recording's fidelity.
@@ -61,10 +64,18 @@ pub struct Fidelity {
     /// `reproduced_fields / recorded_fields` (1.0 for a recording with no
     /// fields).
     pub score: f64,
+    /// Places of fields the service sent that the spec does not describe,
+    /// over every row.
+    pub undocumented: u64,
+    /// What reading the recording warned of (a last line cut off).
+    pub warnings: Vec<String>,
 }
 
 impl std::fmt::Display for Fidelity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for warning in &self.warnings {
+            writeln!(f, "warning: {warning}")?;
+        }
         writeln!(f, "| operation | status | exchanges | same status | recorded fields | reproduced |")?;
         writeln!(f, "| --- | ---: | ---: | ---: | ---: | ---: |")?;
         for row in &self.rows {
@@ -92,6 +103,11 @@ impl std::fmt::Display for Fidelity {
                         .iter()
                         .map(|(p, (s, k))| format!("  type differs at {p}: the service sent {s}, the fake {k}")),
                 )
+                .chain(
+                    row.undocumented
+                        .iter()
+                        .map(|(p, types)| format!("  the spec does not describe: {p} ({})", join(types))),
+                )
                 .collect();
             if !lines.is_empty() {
                 writeln!(f, "{} {}:", row.operation, row.status)?;
@@ -104,13 +120,21 @@ impl std::fmt::Display for Fidelity {
             f,
             "score {:.3}: {} of {} recorded fields reproduced with their type; {} of {} statuses the same",
             self.score, self.reproduced_fields, self.recorded_fields, self.same_status, self.exchanges
-        )
+        )?;
+        if self.undocumented > 0 {
+            writeln!(
+                f,
+                "{} places of fields the service sent that the spec does not describe (listed above)",
+                self.undocumented
+            )?;
+        }
+        Ok(())
     }
 }
 
 /// Replays the recording in `dir` against a fresh fake and compares.
 pub async fn run(dir: &Path) -> Result<Fidelity, String> {
-    let exchanges = cassette::read(dir)?;
+    let cassette::Cassette { exchanges, warnings } = cassette::read(dir)?;
     let config = Config {
         seed: seed_for(&exchanges),
         ..Config::default()
@@ -150,7 +174,8 @@ pub async fn run(dir: &Path) -> Result<Fidelity, String> {
         if let (Some(recorded), Some(answered)) = (exchange.response_body.json(), fake_body.json()) {
             ids.learn(recorded, answered);
         }
-        let operation = zendesk_validate::operation_at(&exchange.method, &exchange.path)
+        let spec_operation = zendesk_validate::operation_at(&exchange.method, &exchange.path);
+        let operation = spec_operation
             .map_or_else(|| format!("{} {}", exchange.method, exchange.path), |o| o.id.to_string());
         let row = rows.entry((operation.clone(), exchange.status)).or_insert_with(|| Row {
             operation,
@@ -158,12 +183,22 @@ pub async fn run(dir: &Path) -> Result<Fidelity, String> {
             ..Row::default()
         });
         compare(row, exchange, status, &fake_body);
+        if let (Some(spec_operation), Some(recorded)) = (spec_operation, exchange.response_body.json()) {
+            for finding in crate::layer::checks::undocumented_in(spec_operation, exchange.status, recorded) {
+                row.undocumented
+                    .entry(finding.pointer)
+                    .or_default()
+                    .extend(finding.json_type);
+            }
+        }
     }
     let _ = fake.stop().await;
     let rows: Vec<Row> = rows.into_values().collect();
     let sum = |field: fn(&Row) -> u64| rows.iter().map(field).sum::<u64>();
     let (recorded_fields, reproduced_fields) = (sum(|r| r.recorded_fields), sum(|r| r.reproduced_fields));
     Ok(Fidelity {
+        warnings,
+        undocumented: rows.iter().map(|r| r.undocumented.len() as u64).sum(),
         exchanges: sum(|r| r.exchanges),
         same_status: sum(|r| r.same_status),
         recorded_fields,
@@ -208,7 +243,7 @@ fn join(types: &BTreeSet<&'static str>) -> String {
 fn fields(json: &Value) -> BTreeMap<String, BTreeSet<&'static str>> {
     fn walk(json: &Value, at: &str, out: &mut BTreeMap<String, BTreeSet<&'static str>>) {
         if !at.is_empty() {
-            out.entry(at.to_string()).or_default().insert(type_of(json));
+            out.entry(at.to_string()).or_default().insert(zendesk_validate::json_type(json));
         }
         match json {
             Value::Object(fields) => {
@@ -227,18 +262,6 @@ fn fields(json: &Value) -> BTreeMap<String, BTreeSet<&'static str>> {
     let mut out = BTreeMap::new();
     walk(json, "", &mut out);
     out
-}
-
-fn type_of(json: &Value) -> &'static str {
-    match json {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_f64() => "number",
-        Value::Number(_) => "integer",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
 }
 
 /// The default seed, with every ticket, comment and attachment the

@@ -26,10 +26,15 @@ pub struct Finding {
     /// JSON pointer into the body (`""` for the whole body).
     pub pointer: String,
     /// The rule broken: the schema location in the bundle, or one of
-    /// `unknown-operation`, `undocumented-status`, `not-json`.
+    /// `unknown-operation`, `undocumented-status`, `not-json`,
+    /// `query-parameter`; or `undocumented` for a property the spec does
+    /// not describe, which breaks no rule (see [`undocumented`]).
     pub rule: String,
     /// What is wrong, for people.
     pub message: String,
+    /// For an `undocumented` property, the JSON type it had.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub json_type: Option<&'static str>,
 }
 
 impl Finding {
@@ -39,6 +44,7 @@ impl Finding {
             pointer: String::new(),
             rule: rule.to_string(),
             message,
+            json_type: None,
         }
     }
 }
@@ -50,6 +56,59 @@ pub fn unknown_operation(method: &str, path: &str) -> Finding {
         "unknown-operation",
         format!("the spec has no operation {method} {path}"),
     )
+}
+
+/// What is wrong with a request's query string for `operation`.
+pub fn check_query(operation: &'static Operation, query: Option<&str>) -> Vec<Finding> {
+    operation
+        .check_query(query.unwrap_or(""))
+        .into_iter()
+        .map(|v| Finding {
+            side: Side::Request,
+            pointer: format!("/query/{}", v.name),
+            rule: "query-parameter".into(),
+            message: v.message,
+            json_type: None,
+        })
+        .collect()
+}
+
+/// The rule of a finding that is no violation: a property the spec does not
+/// describe.
+pub const UNDOCUMENTED: &str = "undocumented";
+
+/// Every property of a JSON response the spec does not describe (where the
+/// spec documents a JSON body for the status), once per place and type:
+/// `pointer` is the place with array indices as `*`.
+pub fn undocumented(operation: &Operation, status: u16, body: &[u8]) -> Vec<Finding> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(json) => undocumented_in(operation, status, &json),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// [`undocumented`] for a body already read.
+pub fn undocumented_in(operation: &Operation, status: u16, json: &Value) -> Vec<Finding> {
+    let status_text = status.to_string();
+    let validator = match operation.response(&status_text) {
+        Some(Body::Json(_)) => zendesk_validate::response(operation.id, &status_text),
+        None if status >= 400 => zendesk_validate::schema("ErrorResponse"),
+        _ => return Vec::new(),
+    };
+    let Ok(validator) = validator else {
+        return Vec::new();
+    };
+    validator
+        .undocumented(json)
+        .into_iter()
+        .map(|u| Finding {
+            side: Side::Response,
+            pointer: u.pattern,
+            rule: UNDOCUMENTED.into(),
+            message: format!("a {} property the spec does not describe", u.json_type),
+            json_type: Some(u.json_type),
+        })
+        .collect()
 }
 
 /// What is wrong with a request body of `operation`.
@@ -116,6 +175,7 @@ fn findings(side: Side, violations: Vec<zendesk_validate::Violation>) -> Vec<Fin
             pointer: v.pointer,
             rule: v.schema_location,
             message: v.message,
+            json_type: None,
         })
         .collect()
 }

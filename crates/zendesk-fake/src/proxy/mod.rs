@@ -139,7 +139,11 @@ async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response 
     let query = parts.uri.query();
     let operation = zendesk_validate::operation_at(method, &path);
     let mut findings = match operation {
-        Some(operation) => checks::check_request(operation, &request_body),
+        Some(operation) => {
+            let mut found = checks::check_query(operation, query);
+            found.extend(checks::check_request(operation, &request_body));
+            found
+        }
         None => vec![checks::unknown_operation(method, &path)],
     };
     let reported = |status| Reported {
@@ -177,10 +181,13 @@ async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response 
         Ok(body) => body,
         Err(message) => return unreachable(&message),
     };
+    let mut undocumented = Vec::new();
     if let Some(operation) = operation {
         findings.extend(checks::check_response(operation, status.as_u16(), &response_body));
+        undocumented = checks::undocumented(operation, status.as_u16(), &response_body);
     }
     proxy.report.add(&reported(status.as_u16()), &findings);
+    proxy.report.add_undocumented(&reported(status.as_u16()), &undocumented);
     if let Some(recorder) = &proxy.recorder {
         let seen = Seen {
             method,

@@ -21,9 +21,19 @@ pub struct Summary {
     pub violations: BTreeMap<String, u64>,
     /// Exchanges with at least one violation.
     pub exchanges_with_violations: u64,
+    /// Properties the spec does not describe, by operation, status and
+    /// place (`ShowAttachment 200 /attachment/width (integer)`): how many
+    /// answers carried each. At most [`MAX_UNDOCUMENTED`] places are kept.
+    pub undocumented: BTreeMap<String, u64>,
+    /// Places past [`MAX_UNDOCUMENTED`], counted but not kept.
+    pub undocumented_dropped: u64,
     /// Report lines that could not be written (the disk full, say).
     pub unwritten: u64,
 }
+
+/// The most places of undocumented properties a summary keeps: what an
+/// upstream sends is not the spec's size, and need not be bounded.
+pub const MAX_UNDOCUMENTED: usize = 10_000;
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -41,6 +51,19 @@ impl std::fmt::Display for Summary {
             for (rule, count) in &self.violations {
                 writeln!(f, "  {count:>8}  {rule}")?;
             }
+        }
+        if !self.undocumented.is_empty() {
+            writeln!(f, "properties the spec does not describe (not violations):")?;
+            for (place, count) in &self.undocumented {
+                writeln!(f, "  {count:>8}  {place}")?;
+            }
+        }
+        if self.undocumented_dropped > 0 {
+            writeln!(
+                f,
+                "{} more places of undocumented properties were counted, not kept",
+                self.undocumented_dropped
+            )?;
         }
         if self.unwritten > 0 {
             writeln!(f, "{} report lines could not be written", self.unwritten)?;
@@ -67,6 +90,8 @@ struct Line<'a> {
     pointer: &'a str,
     rule: &'a str,
     message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    json_type: Option<&'static str>,
 }
 
 /// The report of one proxy.
@@ -92,31 +117,7 @@ impl Report {
 
     /// Counts an exchange and writes its violations.
     pub fn add(&self, exchange: &Reported<'_>, findings: &[Finding]) {
-        let mut unwritten = 0;
-        if let (Some(file), false) = (&self.file, findings.is_empty()) {
-            let mut file = file.lock().unwrap_or_else(|e| e.into_inner());
-            for finding in findings {
-                let line = Line {
-                    operation: exchange.operation,
-                    method: exchange.method,
-                    path: exchange.path,
-                    status: exchange.status,
-                    side: finding.side,
-                    pointer: &finding.pointer,
-                    rule: &finding.rule,
-                    message: &finding.message,
-                };
-                let written = serde_json::to_writer(&mut *file, &line)
-                    .map_err(std::io::Error::from)
-                    .and_then(|()| file.write_all(b"\n"));
-                if written.is_err() {
-                    unwritten += 1;
-                }
-            }
-            if file.flush().is_err() {
-                unwritten += findings.len() as u64;
-            }
-        }
+        let unwritten = self.write(exchange, findings.iter());
         let mut summary = self.summary.lock().unwrap_or_else(|e| e.into_inner());
         *summary
             .exchanges
@@ -129,6 +130,70 @@ impl Report {
             summary.exchanges_with_violations += 1;
         }
         summary.unwritten += unwritten;
+    }
+
+    /// Counts the properties an answer carries that the spec does not
+    /// describe, and writes a line for each place the first time it is
+    /// seen (rule `undocumented`).
+    pub fn add_undocumented(&self, exchange: &Reported<'_>, found: &[Finding]) {
+        if found.is_empty() {
+            return;
+        }
+        let mut first_seen = Vec::new();
+        {
+            let mut summary = self.summary.lock().unwrap_or_else(|e| e.into_inner());
+            for finding in found {
+                let place = format!(
+                    "{} {} {} ({})",
+                    exchange.operation.unwrap_or("unknown"),
+                    exchange.status,
+                    finding.pointer,
+                    finding.json_type.unwrap_or("")
+                );
+                if let Some(count) = summary.undocumented.get_mut(&place) {
+                    *count += 1;
+                } else if summary.undocumented.len() < MAX_UNDOCUMENTED {
+                    summary.undocumented.insert(place, 1);
+                    first_seen.push(finding);
+                } else {
+                    summary.undocumented_dropped += 1;
+                }
+            }
+        }
+        let unwritten = self.write(exchange, first_seen.into_iter());
+        self.summary.lock().unwrap_or_else(|e| e.into_inner()).unwritten += unwritten;
+    }
+
+    /// Writes a line per finding; how many could not be written.
+    fn write<'a>(&self, exchange: &Reported<'_>, findings: impl Iterator<Item = &'a Finding>) -> u64 {
+        let findings: Vec<&Finding> = findings.collect();
+        let mut unwritten = 0;
+        if let (Some(file), false) = (&self.file, findings.is_empty()) {
+            let mut file = file.lock().unwrap_or_else(|e| e.into_inner());
+            for finding in &findings {
+                let line = Line {
+                    operation: exchange.operation,
+                    method: exchange.method,
+                    path: exchange.path,
+                    status: exchange.status,
+                    side: finding.side,
+                    pointer: &finding.pointer,
+                    rule: &finding.rule,
+                    message: &finding.message,
+                    json_type: finding.json_type,
+                };
+                let written = serde_json::to_writer(&mut *file, &line)
+                    .map_err(std::io::Error::from)
+                    .and_then(|()| file.write_all(b"\n"));
+                if written.is_err() {
+                    unwritten += 1;
+                }
+            }
+            if file.flush().is_err() {
+                unwritten += findings.len() as u64;
+            }
+        }
+        unwritten
     }
 
     /// The summary so far.

@@ -115,8 +115,11 @@ impl Replayer {
     /// The recording in `dir`; `rules` are the scrub rules it was recorded
     /// with; misses go to `fallback` when there is one.
     pub fn load(dir: &Path, rules: Vec<ScrubRule>, fallback: Option<Router>) -> std::io::Result<Replayer> {
-        let exchanges = cassette::read(dir)
+        let cassette::Cassette { exchanges, warnings } = cassette::read(dir)
             .map_err(|message| std::io::Error::new(std::io::ErrorKind::InvalidData, message))?;
+        for warning in warnings {
+            eprintln!("zendesk-fake: warning: {warning}");
+        }
         let normalizer = Normalizer {
             rules,
             email: Regex::new(EMAIL_PATTERN).expect("a valid pattern"),

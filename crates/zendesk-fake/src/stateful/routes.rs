@@ -182,12 +182,22 @@ impl App {
 
     /// The signed-in user, if they may call the operation.
     fn signed_in(&self, operation_id: &str, headers: &HeaderMap) -> Result<&User, ApiError> {
+        let allowed_for =
+            zendesk_validate::operation(operation_id).map_or(&[][..], |o| o.allowed_for);
+        self.signed_in_as(operation_id, allowed_for, headers)
+    }
+
+    /// The signed-in user, if their role is one of `allowed_for`.
+    fn signed_in_as(
+        &self,
+        operation_id: &str,
+        allowed_for: &[&str],
+        headers: &HeaderMap,
+    ) -> Result<&User, ApiError> {
         let user = self
             .sign_in
             .user(&self.config.seed.users, headers)
             .ok_or_else(ApiError::unauthorized)?;
-        let allowed_for =
-            zendesk_validate::operation(operation_id).map_or(&[][..], |o| o.allowed_for);
         if !user.role.may(allowed_for) {
             return Err(ApiError::forbidden(operation_id, allowed_for));
         }
@@ -297,13 +307,38 @@ impl SignIn {
     }
 }
 
-/// What the fake answers a request no route handles: a 404 naming the
-/// operation when the spec defines one for it (so an operation added to the
-/// spec is answered before it has a handler); a 405 listing the spec's
-/// methods in `Allow` when the path is the spec's but the method is not;
-/// else a 404 for the path.
-async fn unhandled(method: axum::http::Method, uri: axum::http::Uri) -> Response {
-    let error = unhandled_error(zendesk_validate::OPERATIONS, method.as_str(), uri.path());
+/// What the fake answers a request no route handles: for an operation the
+/// spec defines (added to the spec before it has a handler), what the
+/// service answers first (401 without credentials, 403 for a role the
+/// operation does not allow), then a 404 naming the operation; a 405
+/// listing the spec's methods in `Allow` when the path is the spec's but
+/// the method is not; else a 404 for the path.
+async fn unhandled(
+    State(app): Shared,
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+) -> Response {
+    answer_unhandled(&app, zendesk_validate::OPERATIONS, &method, &uri, &headers)
+}
+
+/// [`unhandled`] for the spec's `operations`.
+fn answer_unhandled(
+    app: &App,
+    operations: &[zendesk_validate::Operation],
+    method: &axum::http::Method,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+) -> Response {
+    let called = path_operations(operations, uri.path())
+        .into_iter()
+        .find(|o| o.method.eq_ignore_ascii_case(method.as_str()));
+    if let Some(operation) = called {
+        if let Err(refused) = app.signed_in_as(operation.id, operation.allowed_for, headers) {
+            return refused.into_response();
+        }
+    }
+    let error = unhandled_error(operations, method.as_str(), uri.path());
     let allow = allowed_methods(zendesk_validate::OPERATIONS, uri.path());
     let mut response = error.into_response();
     if response.status() == StatusCode::METHOD_NOT_ALLOWED {
@@ -702,7 +737,7 @@ async fn upload_files(
         store.upload(
             file_name,
             &content_type,
-            body.len() as i64,
+            &body,
             params.get("token").map(String::as_str),
         )
     });
@@ -741,6 +776,7 @@ mod tests {
             method: "GET",
             path: "/api/v2/tickets/{ticket_id}/side_conversations/{side_conversation_id}/summary",
             allowed_for: &["agents"],
+            parameters: &[],
             request: zendesk_validate::Body::Empty,
             responses: &[],
         };
@@ -795,5 +831,39 @@ mod tests {
             elsewhere.description,
             "Not found: no endpoint GET /api/v2/nowhere"
         );
+    }
+
+    #[test]
+    fn an_unhandled_operation_signs_in_and_checks_roles_before_its_404() {
+        let app = App::new(Config::default(), "http://fake.invalid".into());
+        let added = zendesk_validate::Operation {
+            id: "ShowTicketSummary",
+            method: "GET",
+            path: "/api/v2/tickets/{ticket_id}/summary",
+            allowed_for: &["admins"],
+            parameters: &[],
+            request: zendesk_validate::Body::Empty,
+            responses: &[],
+        };
+        let uri: axum::http::Uri = "/api/v2/tickets/12345/summary".parse().unwrap();
+        let status = |credentials: Option<(&str, &str)>| {
+            let mut headers = HeaderMap::new();
+            if let Some((email, token)) = credentials {
+                let encoded = base64::engine::general_purpose::STANDARD
+                    .encode(format!("{email}/token:{token}"));
+                headers.insert(
+                    header::AUTHORIZATION,
+                    format!("Basic {encoded}").parse().unwrap(),
+                );
+            }
+            answer_unhandled(&app, &[added], &axum::http::Method::GET, &uri, &headers).status()
+        };
+        assert_eq!(status(None), StatusCode::UNAUTHORIZED);
+        assert_eq!(status(Some(("agent@example.com", "wrong"))), StatusCode::UNAUTHORIZED);
+        assert_eq!(status(Some(("agent@example.com", "agent-token"))), StatusCode::FORBIDDEN);
+        assert_eq!(status(Some(("admin@example.com", "admin-token"))), StatusCode::NOT_FOUND);
+        // A method the spec does not define on the path signs nobody in.
+        let post = answer_unhandled(&app, &[added], &axum::http::Method::POST, &uri, &HeaderMap::new());
+        assert_eq!(post.status(), StatusCode::METHOD_NOT_ALLOWED);
     }
 }

@@ -914,9 +914,10 @@ impl Store {
         &mut self,
         file_name: &str,
         content_type: &str,
-        size: i64,
+        bytes: &[u8],
         token: Option<&str>,
     ) -> Result<UploadResponse, ApiError> {
+        let size = bytes.len() as i64;
         let token = match token {
             Some(token) if self.uploads.contains_key(token) => token.to_string(),
             Some(token) => return Err(ApiError::not_found("upload", token)),
@@ -924,7 +925,11 @@ impl Store {
         };
         self.next_attachment_id += 1;
         let id = self.next_attachment_id;
-        let attachment = self.attachment(id, file_name, content_type, size, Some(&token));
+        let mut attachment = self.attachment(id, file_name, content_type, size, Some(&token));
+        // An image's size, as the service reports it; null for other files.
+        let (width, height) = png_size(bytes).map_or((None, None), |(w, h)| (Some(w), Some(h)));
+        attachment.width = width;
+        attachment.height = height;
         self.attachments.insert(id, attachment.clone());
         let ids = self.uploads.entry(token.clone()).or_default();
         ids.push(id);
