@@ -56,7 +56,7 @@ const EVOLUTIONS: &[Evolution] = &[
     Evolution {
         name: "a new optional property on every request schema",
         change: Change::Spec(add_property_to_request_schemas),
-        yields: &[(xtask::CONSTRUCTORS_RS, "pub fn priority(")],
+        yields: &[(xtask::CONSTRUCTORS_RS, "pub fn added_later_note(")],
     },
     Evolution {
         name: "a new operation (a GET on a new path returning an existing schema)",
@@ -86,14 +86,14 @@ const EVOLUTIONS: &[Evolution] = &[
             (xtask::OPERATIONS_RS, "name: \"include_inline_images\""),
             (xtask::OPERATIONS_RS, "location: \"header\""),
             // Schema names typify changes, in the registry and constructors.
-            (xtask::MODELS_RS, "pub struct EmailCcObject"),
-            (xtask::MODELS_RS, "rust_name: \"EmailCcObject\""),
-            (xtask::MODELS_RS, "pub struct HttpError"),
-            (xtask::MODELS_RS, "pub struct TicketObject"),
-            (xtask::MODELS_RS, "pub struct TicketField"),
-            (xtask::CONSTRUCTORS_RS, "impl TicketObject"),
-            (xtask::CONSTRUCTORS_RS, "impl EmailCcObject"),
-            (xtask::CONSTRUCTORS_RS, "impl HttpError"),
+            (xtask::MODELS_RS, "pub struct EvolutionCcObject"),
+            (xtask::MODELS_RS, "rust_name: \"EvolutionCcObject\""),
+            (xtask::MODELS_RS, "pub struct HttpEvolution"),
+            (xtask::MODELS_RS, "pub struct EvolutionObject"),
+            (xtask::MODELS_RS, "pub struct EvolutionField"),
+            (xtask::CONSTRUCTORS_RS, "impl EvolutionObject"),
+            (xtask::CONSTRUCTORS_RS, "impl EvolutionCcObject"),
+            (xtask::CONSTRUCTORS_RS, "impl HttpEvolution"),
             // A body of a media type without a schema, as bytes.
             (xtask::CLIENT_RS, "ResponseValue<ByteStream>"),
         ],
@@ -326,7 +326,8 @@ fn add_response_enum_values(spec: &mut Value) {
 fn add_property_to_request_schemas(spec: &mut Value) {
     for schema in schemas(spec).values_mut() {
         if schema.get("additionalProperties") == Some(&json!(false)) {
-            schema["properties"]["priority"] = json!({
+            // A name no schema has yet: the change adds, it does not retype.
+            schema["properties"]["added_later_note"] = json!({
                 "type": "string",
                 "description": "Added later by the service.",
             });
@@ -350,12 +351,15 @@ fn add_operation(spec: &mut Value) {
 
 /// One operation with what vendors' documents have and the seed pages do
 /// not: parameters of every type in the path, the query and a header;
-/// schemas whose names typify changes (`EmailCCObject` is `EmailCcObject`);
+/// schemas whose names typify changes, of each shape vendors use
+/// (`EvolutionCCObject` is `EvolutionCcObject`, as `EmailCCObject` is
+/// `EmailCcObject`; `HTTPEvolution`, `evolution_object`, `Evolution-Field`,
+/// named so as to meet no schema the workspace may have imported);
 /// examples written in place; a response of a media type without a schema.
 fn add_vendor_shaped_operation(spec: &mut Value) {
     schemas(spec).extend(
         json!({
-            "EmailCCObject": {
+            "EvolutionCCObject": {
                 "type": "object",
                 "additionalProperties": false,
                 "required": ["user_email"],
@@ -364,11 +368,11 @@ fn add_vendor_shaped_operation(spec: &mut Value) {
                     "action": {"type": "string", "enum": ["put", "delete"]},
                 },
             },
-            "Ticket-Field": {
+            "Evolution-Field": {
                 "type": "object",
                 "properties": {"id": {"type": "integer"}, "value": {"nullable": true}},
             },
-            "ticket_object": {
+            "evolution_object": {
                 "type": "object",
                 "additionalProperties": false,
                 "required": ["subject"],
@@ -378,18 +382,18 @@ fn add_vendor_shaped_operation(spec: &mut Value) {
                     "ratio": {"type": "number"},
                     "int32": {"type": "integer", "format": "int32"},
                     "metadata": {"type": "object"},
-                    "email_ccs": {"type": "array", "items": {"$ref": "#/components/schemas/EmailCCObject"}},
-                    "custom_fields": {"type": "array", "nullable": true, "items": {"$ref": "#/components/schemas/Ticket-Field"}},
+                    "email_ccs": {"type": "array", "items": {"$ref": "#/components/schemas/EvolutionCCObject"}},
+                    "custom_fields": {"type": "array", "nullable": true, "items": {"$ref": "#/components/schemas/Evolution-Field"}},
                 },
             },
-            "HTTPError": {
+            "HTTPEvolution": {
                 "type": "object",
                 "required": ["code"],
                 "properties": {"code": {"type": "integer"}, "title": {"type": "string"}},
             },
-            "ErrorWithHttpError": {
+            "ErrorWithHttpEvolution": {
                 "type": "object",
-                "properties": {"error": {"$ref": "#/components/schemas/HTTPError"}},
+                "properties": {"error": {"$ref": "#/components/schemas/HTTPEvolution"}},
             },
         })
         .as_object()
@@ -421,7 +425,7 @@ fn add_vendor_shaped_operation(spec: &mut Value) {
             "requestBody": {
                 "required": true,
                 "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/ticket_object"},
+                    "schema": {"$ref": "#/components/schemas/evolution_object"},
                     "examples": {"inline": {"summary": "Written in place", "value": {"subject": "Help"}}},
                 }},
             },

@@ -16,7 +16,7 @@
 //!   from `--file`; its `filename` parameter, if any, defaults to the
 //!   file's own name.
 
-use heck::{ToKebabCase, ToSnakeCase};
+use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::{Map, Value};
@@ -26,7 +26,11 @@ use crate::parameters::WireType;
 
 /// The lists whose request the client can `.stream()` (crates/zendesk-client/src/pagination.rs):
 /// their subcommands gain `--all`.
-pub const STREAMED_LISTS: &[&str] = &["ListSideConversations", "ListSideConversationEvents"];
+pub const STREAMED_LISTS: &[&str] = &[
+    "ListSideConversations",
+    "ListSideConversationEvents",
+    "ListTicketComments",
+];
 
 pub fn generate(
     operations: &[Operation],
@@ -38,11 +42,11 @@ pub fn generate(
     for operation in operations {
         let name = operation.id.to_kebab_case();
         let summary = &operation.summary;
-        let mut description = format!(
-            "{}\n\n{}",
-            operation.summary,
-            operation.description.trim_end()
-        );
+        let mut description = operation.summary.clone();
+        let details = operation.description.trim();
+        if !details.is_empty() {
+            description.push_str(&format!("\n\n{details}"));
+        }
         // Who may call it, said the same way for every operation.
         if !operation.description.contains("Allowed for:") {
             let roles = if operation.allowed_for.is_empty() {
@@ -197,7 +201,8 @@ fn parameter_tokens(
     component_schemas: &Map<String, Value>,
 ) -> Result<(TokenStream, TokenStream), String> {
     let flag = parameter.name.to_kebab_case();
-    let value_name = parameter.name.to_uppercase();
+    // `page[size]` reads PAGE_SIZE, as its flag reads --page-size.
+    let value_name = parameter.name.to_shouty_snake_case();
     let setter = format_ident!("{}", zendesk_spec::rust_names::field_name(&parameter.name));
     let help = parameter.description.trim().to_string();
     let wire = WireType::of(&parameter.schema, component_schemas);

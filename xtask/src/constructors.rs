@@ -388,7 +388,7 @@ fn property_setters(
                 setters.push(quote! {
                     #[doc = #doc]
                     pub fn #field(mut self, items: impl ::std::iter::IntoIterator<Item = #item_ty>) -> Self {
-                        #list.extend(items.into_iter().map(::std::convert::Into::into));
+                        #list.extend(items.into_iter().map(|item| #store_one));
                         self
                     }
                 });

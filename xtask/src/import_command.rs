@@ -11,6 +11,10 @@ use zendesk_spec::{workspace_root, SPEC_PATH};
 const USAGE: &str = "usage: cargo xtask import --from FILE (--operation ID[,ID...] | --tag TAG | --all) [--corrections OVERLAY] [--spec SPEC] [--dry-run]";
 
 pub fn run(args: &[String]) -> ExitCode {
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     let request = match parse(args) {
         Ok(request) => request,
         Err(message) => {

@@ -25,11 +25,17 @@ struct Arguments {
     working: PathBuf,
 }
 
+const USAGE: &str = "usage: cargo xtask diff BASE [--format human|json|github] [--working SPEC]";
+
 pub fn run(args: &[String]) -> ExitCode {
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     let arguments = match parse(args) {
         Ok(arguments) => arguments,
         Err(message) => {
-            eprintln!("error: {message}\nusage: cargo xtask diff BASE [--format human|json|github] [--working SPEC]");
+            eprintln!("error: {message}\n{USAGE}");
             return ExitCode::from(2);
         }
     };

@@ -22,8 +22,12 @@ const EIGHT: [&str; 8] = [
     "ShowSuspendedTickets",
 ];
 
-/// A copy of the workspace's spec, examples, corrections and the evidence
-/// they name, under a scratch folder of its own.
+/// The spec as it was before anything was imported into it.
+const SEED_SPEC: &str = "tests/fixtures/import/seed-openapi.yaml";
+
+/// A spec with only the seed pages' operations (whatever the workspace's
+/// own has imported since), with the workspace's examples, corrections and
+/// the evidence they name, under a scratch folder of its own.
 struct Scratch {
     root: PathBuf,
 }
@@ -36,6 +40,7 @@ impl Scratch {
         for folder in ["spec", "tests/fixtures"] {
             copy_folder(&workspace.join(folder), &root.join(folder));
         }
+        std::fs::copy(workspace.join(SEED_SPEC), root.join(SPEC_PATH)).unwrap();
         Scratch { root }
     }
 
@@ -162,25 +167,22 @@ fn eight_operations_come_with_their_components_examples_roles_and_source() {
     for status in ["401", "403", "404", "429", "503"] {
         assert!(show["responses"].get(status).is_some(), "ShowTicket has no {status}");
     }
-    // Components, transitively; a colliding name renamed and reported.
+    // Components, transitively, with the corrections applied before they
+    // were copied; what a correction left out of the source is the spec's
+    // own, linked.
     let schemas = spec["components"]["schemas"].as_object().unwrap();
-    for name in ["TicketResponse", "TicketObject", "TicketCommentObject", "AttachmentBaseObject", "EmailCCObject"] {
+    for name in ["TicketResponse", "TicketObject", "TicketCommentObject", "TicketCreateInput", "EmailCCObject"] {
         assert!(schemas.contains_key(name), "{name} was not copied");
         assert_eq!(schemas[name]["x-source"]["title"], "Support API", "{name}");
     }
-    assert!(spec["components"]["parameters"]["SupportTicketId"].is_object());
-    assert!(outcome
-        .components
-        .iter()
-        .any(|c| c == "renamed parameters/TicketId to SupportTicketId: the spec's own TicketId is another"));
+    assert!(outcome.corrections.len() > 20, "{:?}", outcome.corrections);
+    assert_eq!(schemas["TicketCreateInput"]["additionalProperties"], false);
     assert_eq!(
-        show["parameters"][0]["$ref"],
-        "#/components/parameters/SupportTicketId"
+        schemas["TicketCommentObject"]["properties"]["attachments"]["items"]["$ref"],
+        "#/components/schemas/Attachment"
     );
-    // The corrections were applied before copying.
-    assert_eq!(outcome.corrections.len(), 1, "{:?}", outcome.corrections);
-    let width = &schemas["AttachmentBaseObject"]["properties"]["width"];
-    assert_eq!((&width["type"], &width["nullable"]), (&serde_json::json!("integer"), &serde_json::json!(true)));
+    assert!(outcome.components.iter().any(|c| c == "linked parameters/TicketId to the spec's own"));
+    assert_eq!(show["parameters"][0]["$ref"], "#/components/parameters/TicketId");
     // Examples, as files named by the convention, linked from the spec.
     let examples = &operation(&spec, "/api/v2/tickets", "post")["requestBody"]["content"]["application/json"]["examples"];
     assert_eq!(examples["default"]["externalValue"], "examples/CreateTicket.request.json");
@@ -215,7 +217,31 @@ fn importing_again_changes_nothing() {
     // A different selection later shares what is there.
     let more = import(&scratch.operations(&["ListTickets"])).unwrap();
     assert_eq!(more.imported.len(), 1);
-    assert!(!more.components.iter().any(|c| c.contains("SupportTicketId2")), "{:?}", more.components);
+    assert!(!more.components.iter().any(|c| c.contains("TicketObject")), "{:?}", more.components);
+}
+
+#[test]
+fn a_name_the_spec_uses_for_another_component_is_renamed_and_reported() {
+    let scratch = Scratch::new("rename");
+    // Corrections that do not tie the document's `TicketId` to the spec's.
+    let mut request = scratch.operations(&["ShowTicket"]);
+    request.corrections = Some(scratch.write(
+        "spec/corrections-test/minimal.overlay.yaml",
+        "overlay: 1.0.0\ninfo: {title: t, version: '1', x-source-title: Support API}\nactions:\n  - x-name: noted\n    target: $.components.schemas.TicketObject\n    description: d\n    x-reason: r\n    x-evidence: [spec/NOTES.md]\n    update: {description: A ticket.}\n",
+    ));
+    let outcome = import(&request).unwrap();
+    assert!(outcome
+        .components
+        .iter()
+        .any(|c| c == "renamed parameters/TicketId to SupportTicketId: the spec's own TicketId is another"));
+    let spec = spec_value(&scratch.spec());
+    assert!(spec["components"]["parameters"]["SupportTicketId"].is_object());
+    assert_eq!(
+        operation(&spec, "/api/v2/tickets/{ticket_id}", "get")["parameters"][0]["$ref"],
+        "#/components/parameters/SupportTicketId"
+    );
+    // The spec's own is left as it was.
+    assert_eq!(spec["components"]["parameters"]["TicketId"]["schema"]["minimum"], 1);
 }
 
 #[test]

@@ -282,6 +282,22 @@ pub fn commands() -> Vec<clap::Command> {
                         clap::value_parser!(i64).range(1i64..=9223372036854775807i64),
                     ),
             ),
+        clap::Command::new("update-attachment")
+            .about("Update Attachment for Malware")
+            .long_about(
+                "Update Attachment for Malware\n\nToggles enabling or restricting agent access to attachments with detected malware.\n\n#### Allowed For\n\n* Admins\n\nAllowed for: admins.",
+            )
+            .arg(
+                clap::Arg::new("attachment-id")
+                    .long("attachment-id")
+                    .value_name("ATTACHMENT_ID")
+                    .required(true)
+                    .help("The id of the ticket attachment.")
+                    .value_parser(
+                        clap::value_parser!(i64).range(1i64..=9223372036854775807i64),
+                    ),
+            )
+            .arg(crate::invoke::json_body_argument(true)),
         clap::Command::new("redact-comment-attachment")
             .about("Redact an attachment from a ticket comment, permanently")
             .long_about(
@@ -355,6 +371,141 @@ pub fn commands() -> Vec<clap::Command> {
                     .help("The token of the upload.")
                     .value_parser(clap::builder::NonEmptyStringValueParser::new()),
             ),
+        clap::Command::new("create-ticket")
+            .about("Create Ticket")
+            .long_about("Create Ticket\n\nAllowed for: agents.")
+            .arg(crate::invoke::json_body_argument(true)),
+        clap::Command::new("show-ticket")
+            .about("Show Ticket")
+            .long_about(
+                "Show Ticket\n\nReturns a number of ticket properties though not the ticket comments. To get the comments, use [List Comments](/api-reference/ticketing/tickets/ticket_comments/#list-comments)\n\n#### Allowed For\n* Agents\n\nAllowed for: agents.",
+            )
+            .arg(
+                clap::Arg::new("ticket-id")
+                    .long("ticket-id")
+                    .value_name("TICKET_ID")
+                    .required(true)
+                    .help("The id of the ticket.")
+                    .value_parser(
+                        clap::value_parser!(i64).range(1i64..=9223372036854775807i64),
+                    ),
+            ),
+        clap::Command::new("update-ticket")
+            .about("Update Ticket")
+            .long_about("Update Ticket\n\nAllowed for: agents.")
+            .arg(
+                clap::Arg::new("ticket-id")
+                    .long("ticket-id")
+                    .value_name("TICKET_ID")
+                    .required(true)
+                    .help("The id of the ticket.")
+                    .value_parser(
+                        clap::value_parser!(i64).range(1i64..=9223372036854775807i64),
+                    ),
+            )
+            .arg(crate::invoke::json_body_argument(true)),
+        clap::Command::new("list-ticket-comments")
+            .about("List Comments")
+            .long_about(
+                "List Comments\n\nReturns the comments added to the ticket.\n\nEach comment may include a `content_url` for an attachment or a `recording_url` for a voice comment that points to a file that may be hosted externally. For security reasons, take care not to inadvertently send Zendesk authentication credentials to third parties when attempting to access these files. See [Working with url properties](/documentation/ticketing/managing-tickets/working-with-url-properties).\n\n#### Pagination\n\n- Cursor pagination (recommended)\n- Offset pagination\n\nSee [Pagination](/api-reference/introduction/pagination/).\n\nReturns a maximum of 100 records per page.\n\n#### Sorting\n\nBy default, comments are sorted by creation date in ascending order.\n\nWhen using cursor pagination, use the following parameter to change the sort order:\n\n| Name   | Type   | Required | Comments\n| ------ | ------ | -------- | --------\n| `sort` | string | no       | Possible values are \"created_at\" (ascending order) or \"-created_at\" (descending order)\n\nWhen using offset pagination, use the following parameters to change the sort order:\n\n| Name         | Type   | Required | Comments\n| ------------ | ------ | -------- | --------\n| `sort_order` | string | no       | One of `asc`, `desc`. Defaults to `asc`\n\n#### Allowed For\n\n* Agents\n\nAllowed for: agents.",
+            )
+            .arg(
+                clap::Arg::new("ticket-id")
+                    .long("ticket-id")
+                    .value_name("TICKET_ID")
+                    .required(true)
+                    .help("The id of the ticket.")
+                    .value_parser(
+                        clap::value_parser!(i64).range(1i64..=9223372036854775807i64),
+                    ),
+            )
+            .arg(
+                clap::Arg::new("include-inline-images")
+                    .long("include-inline-images")
+                    .value_name("INCLUDE_INLINE_IMAGES")
+                    .required(false)
+                    .help(
+                        "Default is false. When true, inline images are also listed as attachments in the response",
+                    )
+                    .value_parser(clap::value_parser!(bool))
+                    .num_args(0..=1)
+                    .require_equals(true)
+                    .default_missing_value("true"),
+            )
+            .arg(
+                clap::Arg::new("include")
+                    .long("include")
+                    .value_name("INCLUDE")
+                    .required(false)
+                    .help(
+                        "Accepts \"users\". Use this parameter to list email CCs by side-loading users. Example: `?include=users`. **Note**: If the comment source is email, a deleted user will be represented as the CCd email address. If the comment source is anything else, a deleted user will be represented as the user name.",
+                    )
+                    .value_parser(clap::builder::PossibleValuesParser::new(["users"])),
+            )
+            .arg(
+                clap::Arg::new("page-size")
+                    .long("page-size")
+                    .value_name("PAGE_SIZE")
+                    .required(false)
+                    .help("How many comments a page holds, at most 100.")
+                    .value_parser(clap::value_parser!(i64).range(1i64..=100i64)),
+            )
+            .arg(
+                clap::Arg::new("page-after")
+                    .long("page-after")
+                    .value_name("PAGE_AFTER")
+                    .required(false)
+                    .help(
+                        "The cursor of the page to start after (a page's `meta.after_cursor`).",
+                    )
+                    .value_parser(clap::builder::NonEmptyStringValueParser::new()),
+            )
+            .arg(
+                clap::Arg::new("page-before")
+                    .long("page-before")
+                    .value_name("PAGE_BEFORE")
+                    .required(false)
+                    .help(
+                        "The cursor of the page to end before (a page's `meta.before_cursor`).",
+                    )
+                    .value_parser(clap::builder::NonEmptyStringValueParser::new()),
+            )
+            .arg(
+                clap::Arg::new("sort-order")
+                    .long("sort-order")
+                    .value_name("SORT_ORDER")
+                    .required(false)
+                    .help("`asc` (the default, oldest first) or `desc`.")
+                    .value_parser(
+                        clap::builder::PossibleValuesParser::new(["asc", "desc"]),
+                    ),
+            )
+            .arg(crate::invoke::all_argument()),
+        clap::Command::new("make-ticket-comment-private")
+            .about("Make Comment Private")
+            .long_about(
+                "Make Comment Private\n\n#### Allowed For\n\n* Agents\n\nAllowed for: agents.",
+            )
+            .arg(
+                clap::Arg::new("ticket-id")
+                    .long("ticket-id")
+                    .value_name("TICKET_ID")
+                    .required(true)
+                    .help("The id of the ticket.")
+                    .value_parser(
+                        clap::value_parser!(i64).range(1i64..=9223372036854775807i64),
+                    ),
+            )
+            .arg(
+                clap::Arg::new("ticket-comment-id")
+                    .long("ticket-comment-id")
+                    .value_name("TICKET_COMMENT_ID")
+                    .required(true)
+                    .help("The ID of the ticket comment")
+                    .value_parser(
+                        clap::value_parser!(i64).range(1i64..=9223372036854775807i64),
+                    ),
+            ),
     ])
 }
 /// Runs the operation subcommand `name` with its arguments; `None`
@@ -384,9 +535,15 @@ pub async fn run(
             create_side_conversation_attachment(client, args).await
         }
         "show-attachment" => show_attachment(client, args).await,
+        "update-attachment" => update_attachment(client, args).await,
         "redact-comment-attachment" => redact_comment_attachment(client, args).await,
         "upload-files" => upload_files(client, args).await,
         "delete-upload" => delete_upload(client, args).await,
+        "create-ticket" => create_ticket(client, args).await,
+        "show-ticket" => show_ticket(client, args).await,
+        "update-ticket" => update_ticket(client, args).await,
+        "list-ticket-comments" => list_ticket_comments(client, args).await,
+        "make-ticket-comment-private" => make_ticket_comment_private(client, args).await,
         _ => return None,
     };
     Some(outcome)
@@ -629,6 +786,22 @@ async fn show_attachment(
     }
     crate::invoke::respond(request.send().await)
 }
+/// `UpdateAttachment`: Update Attachment for Malware
+async fn update_attachment(
+    client: &zendesk_client::Client,
+    args: &clap::ArgMatches,
+) -> Result<(), crate::invoke::CliError> {
+    let mut request = client.update_attachment();
+    if let Some(value) = args.get_one::<i64>("attachment-id") {
+        request = request.attachment_id(*value);
+    }
+    if let Some(body) = crate::invoke::json_body::<
+        zendesk_models::AttachmentUpdateRequest,
+    >(args, "UpdateAttachment")? {
+        request = request.body(body);
+    }
+    crate::invoke::respond(request.send().await)
+}
 /// `RedactCommentAttachment`: Redact an attachment from a ticket comment, permanently
 async fn redact_comment_attachment(
     client: &zendesk_client::Client,
@@ -661,6 +834,114 @@ async fn delete_upload(
     let mut request = client.delete_upload();
     if let Some(value) = args.get_one::<String>("token") {
         request = request.token(value.clone());
+    }
+    crate::invoke::respond(request.send().await)
+}
+/// `CreateTicket`: Create Ticket
+async fn create_ticket(
+    client: &zendesk_client::Client,
+    args: &clap::ArgMatches,
+) -> Result<(), crate::invoke::CliError> {
+    let mut request = client.create_ticket();
+    if let Some(body) = crate::invoke::json_body::<
+        zendesk_models::TicketCreateRequest,
+    >(args, "CreateTicket")? {
+        request = request.body(body);
+    }
+    crate::invoke::respond(request.send().await)
+}
+/// `ShowTicket`: Show Ticket
+async fn show_ticket(
+    client: &zendesk_client::Client,
+    args: &clap::ArgMatches,
+) -> Result<(), crate::invoke::CliError> {
+    let mut request = client.show_ticket();
+    if let Some(value) = args.get_one::<i64>("ticket-id") {
+        request = request.ticket_id(*value);
+    }
+    crate::invoke::respond(request.send().await)
+}
+/// `UpdateTicket`: Update Ticket
+async fn update_ticket(
+    client: &zendesk_client::Client,
+    args: &clap::ArgMatches,
+) -> Result<(), crate::invoke::CliError> {
+    let mut request = client.update_ticket();
+    if let Some(value) = args.get_one::<i64>("ticket-id") {
+        request = request.ticket_id(*value);
+    }
+    if let Some(body) = crate::invoke::json_body::<
+        zendesk_models::TicketUpdateRequest,
+    >(args, "UpdateTicket")? {
+        request = request.body(body);
+    }
+    crate::invoke::respond(request.send().await)
+}
+/// `ListTicketComments`: List Comments
+async fn list_ticket_comments(
+    client: &zendesk_client::Client,
+    args: &clap::ArgMatches,
+) -> Result<(), crate::invoke::CliError> {
+    if crate::invoke::all(args) {
+        let mut request = client.list_ticket_comments();
+        if let Some(value) = args.get_one::<i64>("ticket-id") {
+            request = request.ticket_id(*value);
+        }
+        if let Some(value) = args.get_one::<bool>("include-inline-images") {
+            request = request.include_inline_images(*value);
+        }
+        if let Some(value) = args.get_one::<String>("include") {
+            request = request.include(value.as_str());
+        }
+        if let Some(value) = args.get_one::<i64>("page-size") {
+            request = request.page_size(*value);
+        }
+        if let Some(value) = args.get_one::<String>("page-after") {
+            request = request.page_after(value.clone());
+        }
+        if let Some(value) = args.get_one::<String>("page-before") {
+            request = request.page_before(value.clone());
+        }
+        if let Some(value) = args.get_one::<String>("sort-order") {
+            request = request.sort_order(value.as_str());
+        }
+        return crate::invoke::print_stream(request.stream()).await;
+    }
+    let mut request = client.list_ticket_comments();
+    if let Some(value) = args.get_one::<i64>("ticket-id") {
+        request = request.ticket_id(*value);
+    }
+    if let Some(value) = args.get_one::<bool>("include-inline-images") {
+        request = request.include_inline_images(*value);
+    }
+    if let Some(value) = args.get_one::<String>("include") {
+        request = request.include(value.as_str());
+    }
+    if let Some(value) = args.get_one::<i64>("page-size") {
+        request = request.page_size(*value);
+    }
+    if let Some(value) = args.get_one::<String>("page-after") {
+        request = request.page_after(value.clone());
+    }
+    if let Some(value) = args.get_one::<String>("page-before") {
+        request = request.page_before(value.clone());
+    }
+    if let Some(value) = args.get_one::<String>("sort-order") {
+        request = request.sort_order(value.as_str());
+    }
+    crate::invoke::respond(request.send().await)
+}
+/// `MakeTicketCommentPrivate`: Make Comment Private
+async fn make_ticket_comment_private(
+    client: &zendesk_client::Client,
+    args: &clap::ArgMatches,
+) -> Result<(), crate::invoke::CliError> {
+    let mut request = client.make_ticket_comment_private();
+    if let Some(value) = args.get_one::<i64>("ticket-id") {
+        request = request.ticket_id(*value);
+    }
+    if let Some(value) = args.get_one::<i64>("ticket-comment-id") {
+        request = request.ticket_comment_id(*value);
     }
     crate::invoke::respond(request.send().await)
 }

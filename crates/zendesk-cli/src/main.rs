@@ -27,7 +27,7 @@ Exit status: 0 success, 1 an error from the service, 2 usage or a local error.";
 
 fn command() -> clap::Command {
     clap::Command::new("zendesk")
-        .about("Zendesk's side conversations and attachments API, an operation per subcommand")
+        .about("Zendesk's side conversations, tickets and attachments API, an operation per subcommand")
         .version(env!("CARGO_PKG_VERSION"))
         .after_help(AFTER_HELP)
         .subcommand_required(true)

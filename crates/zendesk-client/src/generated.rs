@@ -7,6 +7,112 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///`ListTicketCommentsInclude`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ListTicketCommentsInclude {
+        #[serde(rename = "users")]
+        Users,
+    }
+    impl ::std::fmt::Display for ListTicketCommentsInclude {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Users => f.write_str("users"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListTicketCommentsInclude {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "users" => Ok(Self::Users),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListTicketCommentsInclude {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListTicketCommentsInclude {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`ListTicketCommentsSortOrder`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ListTicketCommentsSortOrder {
+        #[serde(rename = "asc")]
+        Asc,
+        #[serde(rename = "desc")]
+        Desc,
+    }
+    impl ::std::fmt::Display for ListTicketCommentsSortOrder {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Asc => f.write_str("asc"),
+                Self::Desc => f.write_str("desc"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListTicketCommentsSortOrder {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "asc" => Ok(Self::Asc),
+                "desc" => Ok(Self::Desc),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListTicketCommentsSortOrder {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListTicketCommentsSortOrder {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///`UploadFilesFilename`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -201,6 +307,43 @@ let response = client.show_attachment()
     pub fn show_attachment(&self) -> builder::ShowAttachment<'_> {
         builder::ShowAttachment::new(self)
     }
+    /**Update Attachment for Malware
+
+Toggles enabling or restricting agent access to attachments with detected malware.
+
+#### Allowed For
+
+* Admins
+
+
+Sends a `PUT` request to `/api/v2/attachments/{attachment_id}`
+
+Arguments:
+- `attachment_id`: The id of the ticket attachment.
+- `body`
+```ignore
+let response = client.update_attachment()
+    .attachment_id(attachment_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_attachment(&self) -> builder::UpdateAttachment<'_> {
+        builder::UpdateAttachment::new(self)
+    }
+    /**Create Ticket
+
+Sends a `POST` request to `/api/v2/tickets`
+
+```ignore
+let response = client.create_ticket()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_ticket(&self) -> builder::CreateTicket<'_> {
+        builder::CreateTicket::new(self)
+    }
     /**Export side conversation events incrementally
 
 Returns the events of every side conversation in the account created
@@ -229,6 +372,104 @@ let response = client.incremental_side_conversation_event_export()
     ) -> builder::IncrementalSideConversationEventExport<'_> {
         builder::IncrementalSideConversationEventExport::new(self)
     }
+    /**Show Ticket
+
+Returns a number of ticket properties though not the ticket comments. To get the comments, use [List Comments](/api-reference/ticketing/tickets/ticket_comments/#list-comments)
+
+#### Allowed For
+* Agents
+
+Sends a `GET` request to `/api/v2/tickets/{ticket_id}`
+
+Arguments:
+- `ticket_id`: The id of the ticket.
+```ignore
+let response = client.show_ticket()
+    .ticket_id(ticket_id)
+    .send()
+    .await;
+```*/
+    pub fn show_ticket(&self) -> builder::ShowTicket<'_> {
+        builder::ShowTicket::new(self)
+    }
+    /**Update Ticket
+
+Sends a `PUT` request to `/api/v2/tickets/{ticket_id}`
+
+Arguments:
+- `ticket_id`: The id of the ticket.
+- `body`
+```ignore
+let response = client.update_ticket()
+    .ticket_id(ticket_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_ticket(&self) -> builder::UpdateTicket<'_> {
+        builder::UpdateTicket::new(self)
+    }
+    /**List Comments
+
+Returns the comments added to the ticket.
+
+Each comment may include a `content_url` for an attachment or a `recording_url` for a voice comment that points to a file that may be hosted externally. For security reasons, take care not to inadvertently send Zendesk authentication credentials to third parties when attempting to access these files. See [Working with url properties](/documentation/ticketing/managing-tickets/working-with-url-properties).
+
+#### Pagination
+
+- Cursor pagination (recommended)
+- Offset pagination
+
+See [Pagination](/api-reference/introduction/pagination/).
+
+Returns a maximum of 100 records per page.
+
+#### Sorting
+
+By default, comments are sorted by creation date in ascending order.
+
+When using cursor pagination, use the following parameter to change the sort order:
+
+| Name   | Type   | Required | Comments
+| ------ | ------ | -------- | --------
+| `sort` | string | no       | Possible values are "created_at" (ascending order) or "-created_at" (descending order)
+
+When using offset pagination, use the following parameters to change the sort order:
+
+| Name         | Type   | Required | Comments
+| ------------ | ------ | -------- | --------
+| `sort_order` | string | no       | One of `asc`, `desc`. Defaults to `asc`
+
+#### Allowed For
+
+* Agents
+
+
+Sends a `GET` request to `/api/v2/tickets/{ticket_id}/comments`
+
+Arguments:
+- `ticket_id`: The id of the ticket.
+- `include`: Accepts "users". Use this parameter to list email CCs by side-loading users. Example: `?include=users`. **Note**: If the comment source is email, a deleted user will be represented as the CCd email address. If the comment source is anything else, a deleted user will be represented as the user name.
+- `include_inline_images`: Default is false. When true, inline images are also listed as attachments in the response
+- `page_after`: The cursor of the page to start after (a page's `meta.after_cursor`).
+- `page_before`: The cursor of the page to end before (a page's `meta.before_cursor`).
+- `page_size`: How many comments a page holds, at most 100.
+- `sort_order`: `asc` (the default, oldest first) or `desc`.
+```ignore
+let response = client.list_ticket_comments()
+    .ticket_id(ticket_id)
+    .include(include)
+    .include_inline_images(include_inline_images)
+    .page_after(page_after)
+    .page_before(page_before)
+    .page_size(page_size)
+    .sort_order(sort_order)
+    .send()
+    .await;
+```*/
+    pub fn list_ticket_comments(&self) -> builder::ListTicketComments<'_> {
+        builder::ListTicketComments::new(self)
+    }
     /**Redact an attachment from a ticket comment, permanently
 
 Replaces an attachment of a ticket comment with an empty file named
@@ -255,6 +496,28 @@ let response = client.redact_comment_attachment()
 ```*/
     pub fn redact_comment_attachment(&self) -> builder::RedactCommentAttachment<'_> {
         builder::RedactCommentAttachment::new(self)
+    }
+    /**Make Comment Private
+
+#### Allowed For
+
+* Agents
+
+
+Sends a `PUT` request to `/api/v2/tickets/{ticket_id}/comments/{ticket_comment_id}/make_private`
+
+Arguments:
+- `ticket_id`: The id of the ticket.
+- `ticket_comment_id`: The ID of the ticket comment
+```ignore
+let response = client.make_ticket_comment_private()
+    .ticket_id(ticket_id)
+    .ticket_comment_id(ticket_comment_id)
+    .send()
+    .await;
+```*/
+    pub fn make_ticket_comment_private(&self) -> builder::MakeTicketCommentPrivate<'_> {
+        builder::MakeTicketCommentPrivate::new(self)
     }
     /**List the side conversations of a ticket
 
@@ -619,6 +882,187 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::update_attachment`]
+
+[`Client::update_attachment`]: super::Client::update_attachment*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateAttachment<'a> {
+        client: &'a super::Client,
+        attachment_id: Result<i64, String>,
+        body: Result<zendesk_models::AttachmentUpdateRequest, String>,
+    }
+    impl<'a> UpdateAttachment<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                attachment_id: Err("attachment_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn attachment_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.attachment_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for attachment_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<zendesk_models::AttachmentUpdateRequest>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `zendesk_models :: AttachmentUpdateRequest` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `PUT` request to `/api/v2/attachments/{attachment_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<zendesk_models::AttachmentResponse>,
+            Error<zendesk_models::ErrorResponse>,
+        > {
+            let Self { client, attachment_id, body } = self;
+            let attachment_id = attachment_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v2/attachments/{}", client.baseurl, encode_path(& attachment_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_attachment",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_ticket`]
+
+[`Client::create_ticket`]: super::Client::create_ticket*/
+    #[derive(Debug, Clone)]
+    pub struct CreateTicket<'a> {
+        client: &'a super::Client,
+        body: Result<zendesk_models::TicketCreateRequest, String>,
+    }
+    impl<'a> CreateTicket<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<zendesk_models::TicketCreateRequest>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `zendesk_models :: TicketCreateRequest` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/api/v2/tickets`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<zendesk_models::TicketResponse>,
+            Error<zendesk_models::ErrorResponse>,
+        > {
+            let Self { client, body } = self;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v2/tickets", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_ticket",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::incremental_side_conversation_event_export`]
 
 [`Client::incremental_side_conversation_event_export`]: super::Client::incremental_side_conversation_event_export*/
@@ -676,6 +1120,381 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "incremental_side_conversation_event_export",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_ticket`]
+
+[`Client::show_ticket`]: super::Client::show_ticket*/
+    #[derive(Debug, Clone)]
+    pub struct ShowTicket<'a> {
+        client: &'a super::Client,
+        ticket_id: Result<i64, String>,
+    }
+    impl<'a> ShowTicket<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ticket_id: Err("ticket_id was not initialized".to_string()),
+            }
+        }
+        pub fn ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.ticket_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for ticket_id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/api/v2/tickets/{ticket_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<zendesk_models::TicketResponse>,
+            Error<zendesk_models::ErrorResponse>,
+        > {
+            let Self { client, ticket_id } = self;
+            let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v2/tickets/{}", client.baseurl, encode_path(& ticket_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_ticket",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_ticket`]
+
+[`Client::update_ticket`]: super::Client::update_ticket*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateTicket<'a> {
+        client: &'a super::Client,
+        ticket_id: Result<i64, String>,
+        body: Result<zendesk_models::TicketUpdateRequest, String>,
+    }
+    impl<'a> UpdateTicket<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ticket_id: Err("ticket_id was not initialized".to_string()),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+        pub fn ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.ticket_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for ticket_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<zendesk_models::TicketUpdateRequest>,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `zendesk_models :: TicketUpdateRequest` for body failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `PUT` request to `/api/v2/tickets/{ticket_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<zendesk_models::TicketUpdateResponse>,
+            Error<zendesk_models::ErrorResponse>,
+        > {
+            let Self { client, ticket_id, body } = self;
+            let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v2/tickets/{}", client.baseurl, encode_path(& ticket_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_ticket",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_ticket_comments`]
+
+[`Client::list_ticket_comments`]: super::Client::list_ticket_comments*/
+    #[derive(Debug, Clone)]
+    pub struct ListTicketComments<'a> {
+        client: &'a super::Client,
+        ticket_id: Result<i64, String>,
+        include: Result<Option<types::ListTicketCommentsInclude>, String>,
+        include_inline_images: Result<Option<bool>, String>,
+        page_after: Result<Option<::std::string::String>, String>,
+        page_before: Result<Option<::std::string::String>, String>,
+        page_size: Result<Option<i64>, String>,
+        sort_order: Result<Option<types::ListTicketCommentsSortOrder>, String>,
+    }
+    impl<'a> ListTicketComments<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ticket_id: Err("ticket_id was not initialized".to_string()),
+                include: Ok(None),
+                include_inline_images: Ok(None),
+                page_after: Ok(None),
+                page_before: Ok(None),
+                page_size: Ok(None),
+                sort_order: Ok(None),
+            }
+        }
+        pub fn ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.ticket_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for ticket_id failed".to_string());
+            self
+        }
+        pub fn include<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListTicketCommentsInclude>,
+        {
+            self.include = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListTicketCommentsInclude` for include failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn include_inline_images<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.include_inline_images = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for include_inline_images failed".to_string()
+                });
+            self
+        }
+        pub fn page_after<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.page_after = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for page_after failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn page_before<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.page_before = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for page_before failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn page_size<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.page_size = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for page_size failed".to_string());
+            self
+        }
+        pub fn sort_order<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListTicketCommentsSortOrder>,
+        {
+            self.sort_order = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListTicketCommentsSortOrder` for sort_order failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/v2/tickets/{ticket_id}/comments`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<zendesk_models::TicketCommentsResponse>,
+            Error<zendesk_models::ErrorResponse>,
+        > {
+            let Self {
+                client,
+                ticket_id,
+                include,
+                include_inline_images,
+                page_after,
+                page_before,
+                page_size,
+                sort_order,
+            } = self;
+            let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
+            let include = include.map_err(Error::InvalidRequest)?;
+            let include_inline_images = include_inline_images
+                .map_err(Error::InvalidRequest)?;
+            let page_after = page_after.map_err(Error::InvalidRequest)?;
+            let page_before = page_before.map_err(Error::InvalidRequest)?;
+            let page_size = page_size.map_err(Error::InvalidRequest)?;
+            let sort_order = sort_order.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v2/tickets/{}/comments", client.baseurl, encode_path(& ticket_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("include", &include))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "include_inline_images",
+                        &include_inline_images,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("page[after]", &page_after))
+                .query(&progenitor_client::QueryParam::new("page[before]", &page_before))
+                .query(&progenitor_client::QueryParam::new("page[size]", &page_size))
+                .query(&progenitor_client::QueryParam::new("sort_order", &sort_order))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_ticket_comments",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -790,6 +1609,102 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::make_ticket_comment_private`]
+
+[`Client::make_ticket_comment_private`]: super::Client::make_ticket_comment_private*/
+    #[derive(Debug, Clone)]
+    pub struct MakeTicketCommentPrivate<'a> {
+        client: &'a super::Client,
+        ticket_id: Result<i64, String>,
+        ticket_comment_id: Result<i64, String>,
+    }
+    impl<'a> MakeTicketCommentPrivate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ticket_id: Err("ticket_id was not initialized".to_string()),
+                ticket_comment_id: Err(
+                    "ticket_comment_id was not initialized".to_string(),
+                ),
+            }
+        }
+        pub fn ticket_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.ticket_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for ticket_id failed".to_string());
+            self
+        }
+        pub fn ticket_comment_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.ticket_comment_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `i64` for ticket_comment_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `PUT` request to `/api/v2/tickets/{ticket_id}/comments/{ticket_comment_id}/make_private`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<zendesk_models::ErrorResponse>> {
+            let Self { client, ticket_id, ticket_comment_id } = self;
+            let ticket_id = ticket_id.map_err(Error::InvalidRequest)?;
+            let ticket_comment_id = ticket_comment_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v2/tickets/{}/comments/{}/make_private", client.baseurl,
+                encode_path(& ticket_id.to_string()), encode_path(& ticket_comment_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "make_ticket_comment_private",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -1963,6 +2878,20 @@ pub mod builder {
             self.client
         }
     }
+    impl<'a> UpdateAttachment<'a> {
+        /// The client this request is sent with.
+        #[allow(dead_code)]
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+    }
+    impl<'a> CreateTicket<'a> {
+        /// The client this request is sent with.
+        #[allow(dead_code)]
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+    }
     impl<'a> IncrementalSideConversationEventExport<'a> {
         /// The client this request is sent with.
         #[allow(dead_code)]
@@ -1970,7 +2899,35 @@ pub mod builder {
             self.client
         }
     }
+    impl<'a> ShowTicket<'a> {
+        /// The client this request is sent with.
+        #[allow(dead_code)]
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+    }
+    impl<'a> UpdateTicket<'a> {
+        /// The client this request is sent with.
+        #[allow(dead_code)]
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+    }
+    impl<'a> ListTicketComments<'a> {
+        /// The client this request is sent with.
+        #[allow(dead_code)]
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+    }
     impl<'a> RedactCommentAttachment<'a> {
+        /// The client this request is sent with.
+        #[allow(dead_code)]
+        pub(crate) fn client(&self) -> &'a super::Client {
+            self.client
+        }
+    }
+    impl<'a> MakeTicketCommentPrivate<'a> {
         /// The client this request is sent with.
         #[allow(dead_code)]
         pub(crate) fn client(&self) -> &'a super::Client {

@@ -1,4 +1,4 @@
-//! An async client for Zendesk's side conversations and attachments API.
+//! An async client for Zendesk's side conversations, tickets and attachments API.
 //!
 //! ```no_run
 //! use futures_util::TryStreamExt;
@@ -48,6 +48,57 @@
 //! # }
 //! ```
 //!
+//! The Attachments page's workflow: files uploaded, attached to a ticket's
+//! comments (the first when the ticket is created, another inline in a
+//! later comment), the comments listed with their inline images a cursor
+//! page at a time, one attachment redacted.
+//!
+//! ```no_run
+//! use futures_util::TryStreamExt;
+//! use zendesk_client::{Client, Credentials, FileToUpload};
+//! use zendesk_client::models::{TicketCommentInput, TicketCreateInput, TicketCreateRequest, TicketUpdateRequest};
+//!
+//! # async fn example(client: Client) -> Result<(), zendesk_client::Error> {
+//! let log = client.upload(FileToUpload::read("crash.log").await?).send().await?;
+//! let photo = client.upload(FileToUpload::read("smoke.png").await?).send().await?;
+//!
+//! // A ticket whose first comment carries the log: an upload is attached by its token.
+//! let ticket: TicketCreateRequest = TicketCreateInput::new(
+//!     TicketCommentInput::new().body("The printer is on fire. The log is attached.").upload(&log),
+//! )
+//! .subject("My printer is on fire!")
+//! .into();
+//! let ticket_id = client.create_ticket().body(ticket).send().await?.into_inner().ticket.id.unwrap_or_default();
+//!
+//! // A comment showing the photo inline: its HTML shows the upload's content URL.
+//! let shown_at = photo.attachment.as_ref().and_then(|a| a.content_url.clone()).unwrap_or_default();
+//! let comment = TicketCommentInput::new().html_body(format!(r#"<img src="{shown_at}">"#)).upload(&photo);
+//! client.update_ticket().ticket_id(ticket_id).body(TicketUpdateRequest::comment(comment)).send().await?;
+//!
+//! // Every comment with its attachments, inline images too, following the cursor.
+//! let comments: Vec<_> = client
+//!     .list_ticket_comments()
+//!     .ticket_id(ticket_id)
+//!     .include_inline_images(true)
+//!     .stream()
+//!     .try_collect()
+//!     .await?;
+//!
+//! // Redact the photo, by its comment's id and its own.
+//! let second = &comments[1];
+//! let photo_id = second.attachments.iter().flatten().find_map(|a| a.id).unwrap_or_default();
+//! let redacted = client
+//!     .redact_comment_attachment()
+//!     .ticket_id(ticket_id)
+//!     .comment_id(second.id.unwrap_or_default())
+//!     .attachment_id(photo_id)
+//!     .send()
+//!     .await?;
+//! assert_eq!(redacted.into_inner().attachment.file_name.as_deref(), Some("redacted.txt"));
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! [`Client`] has one method per operation of `spec/openapi.yaml`, generated
 //! by progenitor in its builder style: the method returns a request on which
 //! every path parameter, query parameter and body is set by name, and
@@ -65,8 +116,9 @@
 //!   take it (a 429, or a 503 with `Retry-After`);
 //! - [`ResponseMeta`]: rate-limit headers, request id and attempts of a
 //!   response; a `tracing` span per attempt (never headers or bodies);
-//! - lists as streams that follow `next_page` (`.stream()` and `.pages()` on
-//!   the two list requests), and the incremental export with a resumable
+//! - lists as streams that follow `next_page`, or a cursor page's
+//!   `links.next` (`.stream()` and `.pages()` on the side conversation,
+//!   event and ticket comment lists), and the incremental export with a resumable
 //!   [`ExportCheckpoint`] ([`Client::export_events`]);
 //! - uploads with the file's media type ([`Client::upload`]), several files
 //!   under one token ([`Client::upload_all`]), and the multipart side

@@ -1,5 +1,6 @@
-//! Lists as streams that follow `next_page`, and the incremental event
-//! export as a stream of pages with a checkpoint to resume from.
+//! Lists as streams that follow `next_page` (or, for a cursor page,
+//! `links.next` while `meta.has_more`), and the incremental event export as
+//! a stream of pages with a checkpoint to resume from.
 
 use std::collections::BTreeSet;
 
@@ -7,7 +8,7 @@ use futures_util::stream::{self, Stream, TryStreamExt};
 use serde::de::DeserializeOwned;
 use zendesk_models::{
     SideConversation, SideConversationEvent, SideConversationEventListResponse,
-    SideConversationListResponse,
+    SideConversationListResponse, TicketCommentObject, TicketCommentsResponse,
 };
 
 use crate::errors::{Error, ErrorKind};
@@ -45,6 +46,36 @@ impl Page for SideConversationEventListResponse {
     }
     fn into_items(self) -> Vec<SideConversationEvent> {
         self.events
+    }
+}
+
+/// A cursor page: the next page is `links.next`, while `meta.has_more`.
+impl Page for TicketCommentsResponse {
+    type Item = TicketCommentObject;
+    fn next_page(&self) -> Option<&str> {
+        let has_more = self.meta.as_ref().and_then(|m| m.has_more).unwrap_or(false);
+        has_more
+            .then(|| self.links.as_ref().and_then(|l| l.next.as_deref()))
+            .flatten()
+    }
+    fn into_items(self) -> Vec<TicketCommentObject> {
+        self.comments
+    }
+}
+
+impl<'a> builder::ListTicketComments<'a> {
+    /// Every page, from the one this request asks for to the last,
+    /// following each page's cursor (`links.next` while `meta.has_more`).
+    pub fn pages(self) -> impl Stream<Item = Result<TicketCommentsResponse, Error>> + 'a {
+        let client = self.client();
+        client.pages("list_ticket_comments", move || async move {
+            Ok(self.send().await?.into_inner())
+        })
+    }
+
+    /// Every comment of every page, in order.
+    pub fn stream(self) -> impl Stream<Item = Result<TicketCommentObject, Error>> + 'a {
+        items(self.pages())
     }
 }
 

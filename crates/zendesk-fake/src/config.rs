@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 pub enum Role {
     /// A customer: may upload files.
     EndUser,
-    /// May work with side conversations and attachments.
+    /// May work with side conversations, tickets and attachments.
     Agent,
     /// May do what agents may, and export events.
     Admin,
@@ -69,6 +69,23 @@ pub struct SeedTicket {
     /// Its comments, with their attachments.
     #[serde(default)]
     pub comments: Vec<SeedComment>,
+}
+
+impl SeedTicket {
+    /// An open ticket without comments.
+    pub fn new(id: i64) -> Self {
+        SeedTicket {
+            id,
+            closed: false,
+            comments: Vec::new(),
+        }
+    }
+
+    /// The ticket, closed (`true`) or open.
+    pub fn closed(mut self, closed: bool) -> Self {
+        self.closed = closed;
+        self
+    }
 }
 
 /// A ticket comment and its attachments (what redaction works on).

@@ -108,6 +108,14 @@ impl ApiError {
         }
     }
 
+    /// 400 `InvalidPaginationParameter`: a cursor the list did not give.
+    pub fn bad_cursor(description: impl Into<String>) -> Self {
+        ApiError {
+            error: "InvalidPaginationParameter",
+            ..ApiError::bad_request(description)
+        }
+    }
+
     /// 413: a request body larger than the fake reads.
     pub fn too_large(limit: usize) -> Self {
         ApiError {

@@ -1,4 +1,4 @@
-//! A stateful local Zendesk for side conversations and attachments.
+//! A stateful local Zendesk for side conversations, tickets and attachments.
 //!
 //! Start one in a test, point a client at its base URL, and it behaves as
 //! the spec and Zendesk's documentation say: side conversations keep their

@@ -23,7 +23,7 @@ Sign in as {email}/token:{api_token} (basic) or with a bearer token.
 A seed file is JSON: {\"users\": [...], \"tickets\": [...], \"generated_events\": 0};
 print the default one with --print-seed.";
 
-/// A stateful local Zendesk for side conversations and attachments; or a
+/// A stateful local Zendesk for side conversations, tickets and attachments; or a
 /// checking, recording proxy to a real account; or a replay of a recording.
 #[derive(Parser, Debug)]
 #[command(name = "zendesk-fake", version, after_help = AFTER_HELP, args_conflicts_with_subcommands = true)]

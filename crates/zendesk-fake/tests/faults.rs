@@ -97,7 +97,7 @@ async fn the_tour_survives_a_rate_limit_and_a_fifth_of_requests_failing() {
     let outcome = steps::run(&tour, &mut |line| lines.push(line))
         .await
         .unwrap_or_else(|e| panic!("{e}\n{}", lines.join("\n")));
-    assert_eq!(outcome.steps, 11, "{}", lines.join("\n"));
+    assert_eq!(outcome.steps, 14, "{}", lines.join("\n"));
     assert_eq!(
         outcome.created_events.len(),
         5,

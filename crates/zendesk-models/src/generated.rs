@@ -75,6 +75,120 @@ impl AttachmentResponse {
         Default::default()
     }
 }
+///`AttachmentUpdateInput`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentUpdateInput {
+    ///If true, allows access to attachments with detected malware.
+    pub malware_access_override: bool,
+}
+impl AttachmentUpdateInput {
+    pub fn builder() -> builder::AttachmentUpdateInput {
+        Default::default()
+    }
+}
+///`AttachmentUpdateRequest`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentUpdateRequest {
+    pub attachment: AttachmentUpdateInput,
+}
+impl AttachmentUpdateRequest {
+    pub fn builder() -> builder::AttachmentUpdateRequest {
+        Default::default()
+    }
+}
+///`AuditObject`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    schemars::JsonSchema
+)]
+pub struct AuditObject {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub author_id: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub created_at: ::std::option::Option<crate::Timestamp>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub events: ::std::option::Option<::std::vec::Vec<AuditObjectEventsItem>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ticket_id: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub via: ::std::option::Option<ViaObject>,
+}
+impl AuditObject {
+    pub fn builder() -> builder::AuditObject {
+        Default::default()
+    }
+}
+///`AuditObjectEventsItem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    schemars::JsonSchema
+)]
+pub struct AuditObjectEventsItem {
+    ///A comment event's attachments.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub attachments: ::std::vec::Vec<Attachment>,
+    ///A comment event's author.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub author_id: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub body: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_name: ::std::option::Option<::std::string::String>,
+    ///A comment event's comment as HTML.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub html_body: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<i64>,
+    ///A comment event's comment as plain text.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub plain_body: ::std::option::Option<::std::string::String>,
+    ///The value before the event, of the field's type.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub previous_value: ::std::option::Option<::serde_json::Value>,
+    ///Whether a comment event's comment is public.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub public: ::std::option::Option<bool>,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<::std::string::String>,
+    ///The value the event set, of the field's type.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<::serde_json::Value>,
+}
+impl AuditObjectEventsItem {
+    pub fn builder() -> builder::AuditObjectEventsItem {
+        Default::default()
+    }
+}
 ///A message of a child ticket side conversation.
 #[derive(
     ::serde::Deserialize,
@@ -132,6 +246,28 @@ impl ChildTicketParticipant {
         Default::default()
     }
 }
+///`CollaboratorObject`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    schemars::JsonSchema
+)]
+#[serde(deny_unknown_fields)]
+pub struct CollaboratorObject {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub email: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+}
+impl CollaboratorObject {
+    pub fn builder() -> builder::CollaboratorObject {
+        Default::default()
+    }
+}
 ///The multipart body of `CreateSideConversationAttachment`.
 #[derive(
     ::serde::Deserialize,
@@ -170,6 +306,55 @@ impl CreateSideConversationRequest {
         Default::default()
     }
 }
+///The URLs of the pages around a cursor page.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    schemars::JsonSchema
+)]
+pub struct CursorPageLinks {
+    ///The next page's URL, or null on the last page.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub next: ::std::option::Option<::std::string::String>,
+    ///The previous page's URL, or null on the first page.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub prev: ::std::option::Option<::std::string::String>,
+}
+impl CursorPageLinks {
+    pub fn builder() -> builder::CursorPageLinks {
+        Default::default()
+    }
+}
+///Where a cursor page stands.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    schemars::JsonSchema
+)]
+pub struct CursorPageMeta {
+    ///The cursor of the page after this one (`page[after]`).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub after_cursor: ::std::option::Option<::std::string::String>,
+    ///The cursor of the page before this one (`page[before]`).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub before_cursor: ::std::option::Option<::std::string::String>,
+    ///Whether there is a page after this one.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub has_more: ::std::option::Option<bool>,
+}
+impl CursorPageMeta {
+    pub fn builder() -> builder::CursorPageMeta {
+        Default::default()
+    }
+}
 ///An email participant by address, with an optional display name.
 #[derive(
     ::serde::Deserialize,
@@ -190,6 +375,88 @@ pub struct EmailAddressParticipant {
 impl EmailAddressParticipant {
     pub fn builder() -> builder::EmailAddressParticipant {
         Default::default()
+    }
+}
+///An email CC to add to a ticket (`action` put, the default) or remove (`delete`), by user id or email address.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    schemars::JsonSchema
+)]
+#[serde(deny_unknown_fields)]
+pub struct EmailCcObject {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub action: ::std::option::Option<EmailCcObjectAction>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_email: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_id: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_name: ::std::option::Option<::std::string::String>,
+}
+impl EmailCcObject {
+    pub fn builder() -> builder::EmailCcObject {
+        Default::default()
+    }
+}
+///`EmailCcObjectAction`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd,
+    schemars::JsonSchema
+)]
+pub enum EmailCcObjectAction {
+    #[serde(rename = "put")]
+    Put,
+    #[serde(rename = "delete")]
+    Delete,
+}
+impl ::std::fmt::Display for EmailCcObjectAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Put => f.write_str("put"),
+            Self::Delete => f.write_str("delete"),
+        }
+    }
+}
+impl ::std::str::FromStr for EmailCcObjectAction {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "put" => Ok(Self::Put),
+            "delete" => Ok(Self::Delete),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for EmailCcObjectAction {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for EmailCcObjectAction {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
     }
 }
 ///A message of an email side conversation.
@@ -376,6 +643,86 @@ impl ::std::convert::From<
         value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     ) -> Self {
         Self(value)
+    }
+}
+///A follower to add to a ticket (`action` put, the default) or remove (`delete`), by user id or email address.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    schemars::JsonSchema
+)]
+#[serde(deny_unknown_fields)]
+pub struct FollowerObject {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub action: ::std::option::Option<FollowerObjectAction>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_email: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_id: ::std::option::Option<i64>,
+}
+impl FollowerObject {
+    pub fn builder() -> builder::FollowerObject {
+        Default::default()
+    }
+}
+///`FollowerObjectAction`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd,
+    schemars::JsonSchema
+)]
+pub enum FollowerObjectAction {
+    #[serde(rename = "put")]
+    Put,
+    #[serde(rename = "delete")]
+    Delete,
+}
+impl ::std::fmt::Display for FollowerObjectAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Put => f.write_str("put"),
+            Self::Delete => f.write_str("delete"),
+        }
+    }
+}
+impl ::std::str::FromStr for FollowerObjectAction {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "put" => Ok(Self::Put),
+            "delete" => Ok(Self::Delete),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for FollowerObjectAction {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for FollowerObjectAction {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
     }
 }
 ///The body of `ImportSideConversationEvents`.
@@ -1305,6 +1652,1049 @@ impl SlackParticipant {
         Default::default()
     }
 }
+///Describes how the object was created. See the [Via object reference](/documentation/ticketing/reference-guides/via-object-reference)
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    schemars::JsonSchema
+)]
+pub struct TicketAuditViaObject {
+    ///This tells you how the ticket or event was created. Examples: "web", "mobile", "rule", "system"
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub channel: ::std::option::Option<::std::string::String>,
+    ///For some channels a source object gives more information about how or why the ticket or event was created
+    #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    pub source: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl TicketAuditViaObject {
+    pub fn builder() -> builder::TicketAuditViaObject {
+        Default::default()
+    }
+}
+///A comment to add to a ticket. Files uploaded with `UploadFiles` are attached by their tokens in `uploads`; a token is used once.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    schemars::JsonSchema
+)]
+#[serde(deny_unknown_fields)]
+pub struct TicketCommentInput {
+    ///The comment's author; the caller by default.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub author_id: ::std::option::Option<i64>,
+    ///The comment's text (Markdown-like plain text). Give `body` or `html_body`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub body: ::std::option::Option<::std::string::String>,
+    ///The comment as HTML; an image uploaded with `UploadFiles` whose `content_url` it shows is attached inline.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub html_body: ::std::option::Option<::std::string::String>,
+    ///False for an internal note. A ticket's first comment is public unless this says otherwise.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub public: ::std::option::Option<bool>,
+    ///Tokens of uploads (`UploadFiles`) whose files become the comment's attachments.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub uploads: ::std::vec::Vec<::std::string::String>,
+}
+impl TicketCommentInput {
+    pub fn builder() -> builder::TicketCommentInput {
+        Default::default()
+    }
+}
+///`TicketCommentObject`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    schemars::JsonSchema
+)]
+pub struct TicketCommentObject {
+    ///Attachments, if any. See [Attachment](/api-reference/ticketing/tickets/ticket-attachments/)
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub attachments: ::std::option::Option<::std::vec::Vec<Attachment>>,
+    ///The id of the ticket audit record. See [Show Audit](/api-reference/ticketing/tickets/ticket_audits/#show-audit)
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub audit_id: ::std::option::Option<i64>,
+    ///The id of the comment author. See [Author id](#author-id)
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub author_id: ::std::option::Option<i64>,
+    ///The comment string. See [Bodies](#bodies)
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub body: ::std::option::Option<::std::string::String>,
+    ///The time the comment was created
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub created_at: ::std::option::Option<crate::Timestamp>,
+    ///The comment formatted as HTML. See [Bodies](#bodies)
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub html_body: ::std::option::Option<::std::string::String>,
+    ///Automatically assigned when the comment is created
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<i64>,
+    ///System information (web client, IP address, etc.) and comment flags, if any. See [Comment flags](#comment-flags)
+    #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ///The comment presented as plain text. See [Bodies](#bodies)
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub plain_body: ::std::option::Option<::std::string::String>,
+    ///true if a public comment; false if an internal note. The initial value set on ticket creation persists for any additional comment unless you change it
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub public: ::std::option::Option<bool>,
+    ///`Comment` or `VoiceComment`. The JSON object for adding voice comments to tickets is different. See [Adding voice comments to tickets](/documentation/ticketing/managing-tickets/adding-voice-comments-to-tickets)
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub via: ::std::option::Option<TicketAuditViaObject>,
+}
+impl TicketCommentObject {
+    pub fn builder() -> builder::TicketCommentObject {
+        Default::default()
+    }
+}
+///`TicketCommentsResponse`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
+pub struct TicketCommentsResponse {
+    pub comments: ::std::vec::Vec<TicketCommentObject>,
+    ///How many comments there are in all (when paged by `page`).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub count: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub links: ::std::option::Option<CursorPageLinks>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<CursorPageMeta>,
+    ///The next offset page's URL (when paged by `page`).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub next_page: ::std::option::Option<::std::string::String>,
+    ///The previous offset page's URL (when paged by `page`).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub previous_page: ::std::option::Option<::std::string::String>,
+    ///Sideloaded with `include=users`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub users: ::std::option::Option<::std::vec::Vec<TicketCommentsResponseUsersItem>>,
+}
+impl TicketCommentsResponse {
+    pub fn builder() -> builder::TicketCommentsResponse {
+        Default::default()
+    }
+}
+///`TicketCommentsResponseUsersItem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    schemars::JsonSchema
+)]
+pub struct TicketCommentsResponseUsersItem {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub email: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+}
+impl TicketCommentsResponseUsersItem {
+    pub fn builder() -> builder::TicketCommentsResponseUsersItem {
+        Default::default()
+    }
+}
+///A new ticket, with its first comment.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
+#[serde(deny_unknown_fields)]
+pub struct TicketCreateInput {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub assignee_email: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub assignee_id: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub attribute_value_ids: ::std::vec::Vec<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub brand_id: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub collaborator_ids: ::std::vec::Vec<i64>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub collaborators: ::std::vec::Vec<CollaboratorObject>,
+    pub comment: TicketCommentInput,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub custom_fields: ::std::vec::Vec<TicketCustomFieldValue>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_status_id: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub due_at: ::std::option::Option<crate::Timestamp>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub email_cc_ids: ::std::vec::Vec<i64>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub email_ccs: ::std::vec::Vec<EmailCcObject>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub external_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub follower_ids: ::std::vec::Vec<i64>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub followers: ::std::vec::Vec<FollowerObject>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub group_id: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub macro_ids: ::std::vec::Vec<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub organization_id: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub priority: ::std::option::Option<TicketCreateInputPriority>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub problem_id: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub raw_subject: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub recipient: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub requester: ::std::option::Option<TicketRequesterInput>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub requester_id: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub sharing_agreement_ids: ::std::vec::Vec<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<TicketCreateInputStatus>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub submitter_id: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub tags: ::std::vec::Vec<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ticket_form_id: ::std::option::Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<TicketCreateInputType>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub via_followup_source_id: ::std::option::Option<i64>,
+}
+impl TicketCreateInput {
+    pub fn builder() -> builder::TicketCreateInput {
+        Default::default()
+    }
+}
+///`TicketCreateInputPriority`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd,
+    schemars::JsonSchema
+)]
+pub enum TicketCreateInputPriority {
+    #[serde(rename = "urgent")]
+    Urgent,
+    #[serde(rename = "high")]
+    High,
+    #[serde(rename = "normal")]
+    Normal,
+    #[serde(rename = "low")]
+    Low,
+}
+impl ::std::fmt::Display for TicketCreateInputPriority {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Urgent => f.write_str("urgent"),
+            Self::High => f.write_str("high"),
+            Self::Normal => f.write_str("normal"),
+            Self::Low => f.write_str("low"),
+        }
+    }
+}
+impl ::std::str::FromStr for TicketCreateInputPriority {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "urgent" => Ok(Self::Urgent),
+            "high" => Ok(Self::High),
+            "normal" => Ok(Self::Normal),
+            "low" => Ok(Self::Low),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for TicketCreateInputPriority {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for TicketCreateInputPriority {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`TicketCreateInputStatus`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd,
+    schemars::JsonSchema
+)]
+pub enum TicketCreateInputStatus {
+    #[serde(rename = "new")]
+    New,
+    #[serde(rename = "open")]
+    Open,
+    #[serde(rename = "pending")]
+    Pending,
+    #[serde(rename = "hold")]
+    Hold,
+    #[serde(rename = "solved")]
+    Solved,
+    #[serde(rename = "closed")]
+    Closed,
+}
+impl ::std::fmt::Display for TicketCreateInputStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::New => f.write_str("new"),
+            Self::Open => f.write_str("open"),
+            Self::Pending => f.write_str("pending"),
+            Self::Hold => f.write_str("hold"),
+            Self::Solved => f.write_str("solved"),
+            Self::Closed => f.write_str("closed"),
+        }
+    }
+}
+impl ::std::str::FromStr for TicketCreateInputStatus {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "new" => Ok(Self::New),
+            "open" => Ok(Self::Open),
+            "pending" => Ok(Self::Pending),
+            "hold" => Ok(Self::Hold),
+            "solved" => Ok(Self::Solved),
+            "closed" => Ok(Self::Closed),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for TicketCreateInputStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for TicketCreateInputStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`TicketCreateInputType`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd,
+    schemars::JsonSchema
+)]
+pub enum TicketCreateInputType {
+    #[serde(rename = "problem")]
+    Problem,
+    #[serde(rename = "incident")]
+    Incident,
+    #[serde(rename = "question")]
+    Question,
+    #[serde(rename = "task")]
+    Task,
+}
+impl ::std::fmt::Display for TicketCreateInputType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Problem => f.write_str("problem"),
+            Self::Incident => f.write_str("incident"),
+            Self::Question => f.write_str("question"),
+            Self::Task => f.write_str("task"),
+        }
+    }
+}
+impl ::std::str::FromStr for TicketCreateInputType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "problem" => Ok(Self::Problem),
+            "incident" => Ok(Self::Incident),
+            "question" => Ok(Self::Question),
+            "task" => Ok(Self::Task),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for TicketCreateInputType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for TicketCreateInputType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`TicketCreateRequest`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
+#[serde(deny_unknown_fields)]
+pub struct TicketCreateRequest {
+    pub ticket: TicketCreateInput,
+}
+impl TicketCreateRequest {
+    pub fn builder() -> builder::TicketCreateRequest {
+        Default::default()
+    }
+}
+///A custom field's value on a ticket.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
+#[serde(deny_unknown_fields)]
+pub struct TicketCustomFieldValue {
+    ///The custom field's id.
+    pub id: i64,
+    ///Its value, of the field's type (text, number, checkbox, date, dropdown tag or list of tags), or null to clear it.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<::serde_json::Value>,
+}
+impl TicketCustomFieldValue {
+    pub fn builder() -> builder::TicketCustomFieldValue {
+        Default::default()
+    }
+}
+///`TicketObject`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
+pub struct TicketObject {
+    ///Permission for agents to add add attachments to a comment. Defaults to true
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_attachments: ::std::option::Option<bool>,
+    ///Is false if channelback is disabled, true otherwise. Only applicable for channels framework ticket
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_channelback: ::std::option::Option<bool>,
+    ///The agent currently assigned to the ticket
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub assignee_id: ::std::option::Option<i64>,
+    ///The id of the brand this ticket is associated with. See [Setting up multiple brands](https://support.zendesk.com/hc/en-us/articles/4408829476378)
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub brand_id: ::std::option::Option<i64>,
+    ///The ids of users currently CC'ed on the ticket
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub collaborator_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    ///When this record was created
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub created_at: ::std::option::Option<crate::Timestamp>,
+    ///Custom fields for the ticket. See [Setting custom field values](/documentation/ticketing/managing-tickets/creating-and-updating-tickets#setting-custom-field-values)
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_fields: ::std::option::Option<
+        ::std::vec::Vec<TicketObjectCustomFieldsItem>,
+    >,
+    ///The custom ticket status id of the ticket. See [custom ticket statuses](#custom-ticket-statuses)
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_status_id: ::std::option::Option<i64>,
+    /**Read-only first comment on the ticket. When [creating a ticket](#create-ticket), use `comment` to set the description. See [Description and first comment](#description-and-first-comment)
+*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    ///If this is a ticket of type "task" it has a due date.  Due date format uses [ISO 8601](http://en.wikipedia.org/wiki/ISO_8601) format
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub due_at: ::std::option::Option<crate::Timestamp>,
+    ///The ids of agents or end users currently CC'ed on the ticket. Ignored when [CCs and followers](https://support.zendesk.com/hc/en-us/articles/360020585233) is not enabled
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub email_cc_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    ///An encoded string representing the ticket's unique identifier
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub encoded_id: ::std::option::Option<::std::string::String>,
+    ///An id you can use to link Zendesk Support tickets to local records
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub external_id: ::std::option::Option<::std::string::String>,
+    ///The same as `custom_fields`, which the service also sends.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub fields: ::std::option::Option<::std::vec::Vec<TicketObjectFieldsItem>>,
+    ///The ids of agents currently following the ticket. Ignored when [CCs and followers](https://support.zendesk.com/hc/en-us/articles/360020585233) is not enabled
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub follower_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    ///The ids of the followups created from this ticket. Ids are only visible once the ticket is closed
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub followup_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    ///The topic in the Zendesk Web portal this ticket originated from, if any. The Web portal is deprecated
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub forum_topic_id: ::std::option::Option<i64>,
+    ///If true, the ticket's [via type](/documentation/ticketing/reference-guides/via-object-reference/) is a messaging channel.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub from_messaging_channel: ::std::option::Option<bool>,
+    ///A Unix timestamp that represents the most accurate reading of when this record was last updated. It is updated for all ticket updates, including system updates
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub generated_timestamp: ::std::option::Option<i64>,
+    ///The group this ticket is assigned to
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub group_id: ::std::option::Option<i64>,
+    ///Is true if a ticket is a problem type and has one or more incidents linked to it. Otherwise, the value is false.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub has_incidents: ::std::option::Option<bool>,
+    ///Automatically assigned when the ticket is created
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<i64>,
+    ///Is true if any comments are public, false otherwise
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_public: ::std::option::Option<bool>,
+    ///The organization of the requester. You can only specify the ID of an organization associated with the requester. See [Organization Memberships](/api-reference/ticketing/organizations/organization_memberships/)
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub organization_id: ::std::option::Option<i64>,
+    ///The urgency with which the ticket should be addressed
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub priority: ::std::option::Option<::std::string::String>,
+    ///For tickets of type "incident", the ID of the problem the incident is linked to
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub problem_id: ::std::option::Option<i64>,
+    /**The dynamic content placeholder, if present, or the "subject" value, if not. See [Dynamic Content Items](/api-reference/ticketing/ticket-management/dynamic_content/)
+*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub raw_subject: ::std::option::Option<::std::string::String>,
+    ///The original recipient e-mail address of the ticket. Notification emails for the ticket are sent from this address
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub recipient: ::std::option::Option<::std::string::String>,
+    ///The user who requested this ticket
+    pub requester_id: i64,
+    ///The satisfaction rating of the ticket, if it exists, or the state of satisfaction, "offered" or "unoffered". The value is null for plan types that don't support CSAT
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub satisfaction_rating: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    ///The ids of the sharing agreements used for this ticket
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub sharing_agreement_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    /**The state of the ticket.
+
+If your account has activated custom ticket statuses, this is the ticket's
+status category. See [custom ticket statuses](#custom-ticket-statuses)
+*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<::std::string::String>,
+    /**The value of the subject field for this ticket. See [Subject](/api-reference/ticketing/tickets/tickets/#subject)
+*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject: ::std::option::Option<::std::string::String>,
+    ///The user who submitted the ticket. The submitter always becomes the author of the first comment on the ticket
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub submitter_id: ::std::option::Option<i64>,
+    ///The array of tags applied to this ticket. Unless otherwise specified, the [set tag](/api-reference/ticketing/ticket-management/tags/#set-tags) behavior is used, which overwrites and replaces existing tags
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ///Enterprise only. The id of the ticket form to render for the ticket
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ticket_form_id: ::std::option::Option<i64>,
+    ///The type of this ticket
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<::std::string::String>,
+    ///When this record last got updated. It is updated only if the update generates a [ticket event](#incremental-ticket-event-export)
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub updated_at: ::std::option::Option<crate::Timestamp>,
+    ///The API url of this ticket
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub via: ::std::option::Option<TicketObjectVia>,
+}
+impl TicketObject {
+    pub fn builder() -> builder::TicketObject {
+        Default::default()
+    }
+}
+///`TicketObjectCustomFieldsItem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    schemars::JsonSchema
+)]
+pub struct TicketObjectCustomFieldsItem {
+    ///The id of the custom field
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<i64>,
+    ///The field's value, of the field's type, or null.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<::serde_json::Value>,
+}
+impl TicketObjectCustomFieldsItem {
+    pub fn builder() -> builder::TicketObjectCustomFieldsItem {
+        Default::default()
+    }
+}
+///`TicketObjectFieldsItem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    schemars::JsonSchema
+)]
+pub struct TicketObjectFieldsItem {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<i64>,
+    ///The field's value, of the field's type, or null.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<::serde_json::Value>,
+}
+impl TicketObjectFieldsItem {
+    pub fn builder() -> builder::TicketObjectFieldsItem {
+        Default::default()
+    }
+}
+///For more information, see the [Via object reference](/documentation/ticketing/reference-guides/via-object-reference)
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    schemars::JsonSchema
+)]
+pub struct TicketObjectVia {
+    /**This tells you how the ticket or event was created. Examples: "web", "mobile", "rule", "system"
+*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub channel: ::std::option::Option<::std::string::String>,
+    /**For some channels a source object gives more information about how or why the ticket or event was created
+*/
+    #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+    pub source: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl TicketObjectVia {
+    pub fn builder() -> builder::TicketObjectVia {
+        Default::default()
+    }
+}
+///The requester of a new ticket, found by email or created.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
+#[serde(deny_unknown_fields)]
+pub struct TicketRequesterInput {
+    pub email: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub locale_id: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+}
+impl TicketRequesterInput {
+    pub fn builder() -> builder::TicketRequesterInput {
+        Default::default()
+    }
+}
+///`TicketResponse`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
+pub struct TicketResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub audit: ::std::option::Option<AuditObject>,
+    pub ticket: TicketObject,
+}
+impl TicketResponse {
+    pub fn builder() -> builder::TicketResponse {
+        Default::default()
+    }
+}
+///What an update sets on a ticket, and the comment it adds.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    schemars::JsonSchema
+)]
+#[serde(deny_unknown_fields)]
+pub struct TicketUpdateInput {
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub additional_collaborators: ::std::vec::Vec<CollaboratorObject>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub assignee_email: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub assignee_id: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub attribute_value_ids: ::std::vec::Vec<i64>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub collaborator_ids: ::std::vec::Vec<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment: ::std::option::Option<TicketCommentInput>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub custom_fields: ::std::vec::Vec<TicketCustomFieldValue>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_status_id: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub due_at: ::std::option::Option<crate::Timestamp>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub email_ccs: ::std::vec::Vec<EmailCcObject>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub external_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub followers: ::std::vec::Vec<FollowerObject>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub group_id: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub organization_id: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub priority: ::std::option::Option<TicketUpdateInputPriority>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub problem_id: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub requester_id: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub safe_update: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub sharing_agreement_ids: ::std::vec::Vec<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<TicketUpdateInputStatus>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub tags: ::std::vec::Vec<::std::string::String>,
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<TicketUpdateInputType>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub updated_stamp: ::std::option::Option<crate::Timestamp>,
+}
+impl TicketUpdateInput {
+    pub fn builder() -> builder::TicketUpdateInput {
+        Default::default()
+    }
+}
+///`TicketUpdateInputPriority`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd,
+    schemars::JsonSchema
+)]
+pub enum TicketUpdateInputPriority {
+    #[serde(rename = "urgent")]
+    Urgent,
+    #[serde(rename = "high")]
+    High,
+    #[serde(rename = "normal")]
+    Normal,
+    #[serde(rename = "low")]
+    Low,
+}
+impl ::std::fmt::Display for TicketUpdateInputPriority {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Urgent => f.write_str("urgent"),
+            Self::High => f.write_str("high"),
+            Self::Normal => f.write_str("normal"),
+            Self::Low => f.write_str("low"),
+        }
+    }
+}
+impl ::std::str::FromStr for TicketUpdateInputPriority {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "urgent" => Ok(Self::Urgent),
+            "high" => Ok(Self::High),
+            "normal" => Ok(Self::Normal),
+            "low" => Ok(Self::Low),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for TicketUpdateInputPriority {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for TicketUpdateInputPriority {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`TicketUpdateInputStatus`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd,
+    schemars::JsonSchema
+)]
+pub enum TicketUpdateInputStatus {
+    #[serde(rename = "new")]
+    New,
+    #[serde(rename = "open")]
+    Open,
+    #[serde(rename = "pending")]
+    Pending,
+    #[serde(rename = "hold")]
+    Hold,
+    #[serde(rename = "solved")]
+    Solved,
+    #[serde(rename = "closed")]
+    Closed,
+}
+impl ::std::fmt::Display for TicketUpdateInputStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::New => f.write_str("new"),
+            Self::Open => f.write_str("open"),
+            Self::Pending => f.write_str("pending"),
+            Self::Hold => f.write_str("hold"),
+            Self::Solved => f.write_str("solved"),
+            Self::Closed => f.write_str("closed"),
+        }
+    }
+}
+impl ::std::str::FromStr for TicketUpdateInputStatus {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "new" => Ok(Self::New),
+            "open" => Ok(Self::Open),
+            "pending" => Ok(Self::Pending),
+            "hold" => Ok(Self::Hold),
+            "solved" => Ok(Self::Solved),
+            "closed" => Ok(Self::Closed),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for TicketUpdateInputStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for TicketUpdateInputStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`TicketUpdateInputType`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd,
+    schemars::JsonSchema
+)]
+pub enum TicketUpdateInputType {
+    #[serde(rename = "problem")]
+    Problem,
+    #[serde(rename = "incident")]
+    Incident,
+    #[serde(rename = "question")]
+    Question,
+    #[serde(rename = "task")]
+    Task,
+}
+impl ::std::fmt::Display for TicketUpdateInputType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Problem => f.write_str("problem"),
+            Self::Incident => f.write_str("incident"),
+            Self::Question => f.write_str("question"),
+            Self::Task => f.write_str("task"),
+        }
+    }
+}
+impl ::std::str::FromStr for TicketUpdateInputType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "problem" => Ok(Self::Problem),
+            "incident" => Ok(Self::Incident),
+            "question" => Ok(Self::Question),
+            "task" => Ok(Self::Task),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for TicketUpdateInputType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for TicketUpdateInputType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///`TicketUpdateRequest`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
+#[serde(deny_unknown_fields)]
+pub struct TicketUpdateRequest {
+    pub ticket: TicketUpdateInput,
+}
+impl TicketUpdateRequest {
+    pub fn builder() -> builder::TicketUpdateRequest {
+        Default::default()
+    }
+}
+///`TicketUpdateResponse`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
+pub struct TicketUpdateResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub audit: ::std::option::Option<AuditObject>,
+    pub ticket: TicketObject,
+}
+impl TicketUpdateResponse {
+    pub fn builder() -> builder::TicketUpdateResponse {
+        Default::default()
+    }
+}
 ///The body of `UpdateSideConversation`.
 #[derive(
     ::serde::Deserialize,
@@ -1363,6 +2753,100 @@ pub struct UploadResponse {
 }
 impl UploadResponse {
     pub fn builder() -> builder::UploadResponse {
+        Default::default()
+    }
+}
+/**An object explaining how the ticket was created. See the [Via object reference](/documentation/ticketing/reference-guides/via-object-reference)
+*/
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    schemars::JsonSchema
+)]
+pub struct ViaObject {
+    /**This tells you how the ticket or event was created. Examples: "web", "mobile", "rule", "system"
+*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub channel: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub source: ::std::option::Option<ViaObjectSource>,
+}
+impl ViaObject {
+    pub fn builder() -> builder::ViaObject {
+        Default::default()
+    }
+}
+/**For some channels a source object gives more information about how or why the ticket or event was created
+*/
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    schemars::JsonSchema
+)]
+pub struct ViaObjectSource {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub from: ::std::option::Option<ViaObjectSourceFrom>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub rel: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub to: ::std::option::Option<ViaObjectSourceTo>,
+}
+impl ViaObjectSource {
+    pub fn builder() -> builder::ViaObjectSource {
+        Default::default()
+    }
+}
+///`ViaObjectSourceFrom`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    schemars::JsonSchema
+)]
+pub struct ViaObjectSourceFrom {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub address: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<i64>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub title: ::std::option::Option<::std::string::String>,
+}
+impl ViaObjectSourceFrom {
+    pub fn builder() -> builder::ViaObjectSourceFrom {
+        Default::default()
+    }
+}
+///`ViaObjectSourceTo`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    schemars::JsonSchema
+)]
+pub struct ViaObjectSourceTo {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub address: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+}
+impl ViaObjectSourceTo {
+    pub fn builder() -> builder::ViaObjectSourceTo {
         Default::default()
     }
 }
@@ -1687,6 +3171,477 @@ pub mod builder {
         }
     }
     #[derive(Clone, Debug)]
+    pub struct AttachmentUpdateInput {
+        malware_access_override: ::std::result::Result<bool, ::std::string::String>,
+    }
+    impl ::std::default::Default for AttachmentUpdateInput {
+        fn default() -> Self {
+            Self {
+                malware_access_override: Err(
+                    "no value supplied for malware_access_override".to_string(),
+                ),
+            }
+        }
+    }
+    impl AttachmentUpdateInput {
+        pub fn malware_access_override<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<bool>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.malware_access_override = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for malware_access_override: {e}"
+                    )
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<AttachmentUpdateInput>
+    for super::AttachmentUpdateInput {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: AttachmentUpdateInput,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                malware_access_override: value.malware_access_override?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::AttachmentUpdateInput> for AttachmentUpdateInput {
+        fn from(value: super::AttachmentUpdateInput) -> Self {
+            Self {
+                malware_access_override: Ok(value.malware_access_override),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct AttachmentUpdateRequest {
+        attachment: ::std::result::Result<
+            super::AttachmentUpdateInput,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for AttachmentUpdateRequest {
+        fn default() -> Self {
+            Self {
+                attachment: Err("no value supplied for attachment".to_string()),
+            }
+        }
+    }
+    impl AttachmentUpdateRequest {
+        pub fn attachment<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<super::AttachmentUpdateInput>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.attachment = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for attachment: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<AttachmentUpdateRequest>
+    for super::AttachmentUpdateRequest {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: AttachmentUpdateRequest,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                attachment: value.attachment?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::AttachmentUpdateRequest>
+    for AttachmentUpdateRequest {
+        fn from(value: super::AttachmentUpdateRequest) -> Self {
+            Self {
+                attachment: Ok(value.attachment),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct AuditObject {
+        author_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        created_at: ::std::result::Result<
+            ::std::option::Option<crate::Timestamp>,
+            ::std::string::String,
+        >,
+        events: ::std::result::Result<
+            ::std::option::Option<::std::vec::Vec<super::AuditObjectEventsItem>>,
+            ::std::string::String,
+        >,
+        id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        metadata: ::std::result::Result<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::string::String,
+        >,
+        ticket_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        via: ::std::result::Result<
+            ::std::option::Option<super::ViaObject>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for AuditObject {
+        fn default() -> Self {
+            Self {
+                author_id: Ok(Default::default()),
+                created_at: Ok(Default::default()),
+                events: Ok(Default::default()),
+                id: Ok(Default::default()),
+                metadata: Ok(Default::default()),
+                ticket_id: Ok(Default::default()),
+                via: Ok(Default::default()),
+            }
+        }
+    }
+    impl AuditObject {
+        pub fn author_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.author_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for author_id: {e}")
+                });
+            self
+        }
+        pub fn created_at<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.created_at = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for created_at: {e}")
+                });
+            self
+        }
+        pub fn events<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::AuditObjectEventsItem>>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.events = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for events: {e}"));
+            self
+        }
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+        pub fn metadata<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.metadata = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for metadata: {e}")
+                });
+            self
+        }
+        pub fn ticket_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.ticket_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for ticket_id: {e}")
+                });
+            self
+        }
+        pub fn via<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::ViaObject>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.via = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for via: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<AuditObject> for super::AuditObject {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: AuditObject,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                author_id: value.author_id?,
+                created_at: value.created_at?,
+                events: value.events?,
+                id: value.id?,
+                metadata: value.metadata?,
+                ticket_id: value.ticket_id?,
+                via: value.via?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::AuditObject> for AuditObject {
+        fn from(value: super::AuditObject) -> Self {
+            Self {
+                author_id: Ok(value.author_id),
+                created_at: Ok(value.created_at),
+                events: Ok(value.events),
+                id: Ok(value.id),
+                metadata: Ok(value.metadata),
+                ticket_id: Ok(value.ticket_id),
+                via: Ok(value.via),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct AuditObjectEventsItem {
+        attachments: ::std::result::Result<
+            ::std::vec::Vec<super::Attachment>,
+            ::std::string::String,
+        >,
+        author_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        body: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        field_name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        html_body: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        plain_body: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        previous_value: ::std::result::Result<
+            ::std::option::Option<::serde_json::Value>,
+            ::std::string::String,
+        >,
+        public: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+        type_: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        value: ::std::result::Result<
+            ::std::option::Option<::serde_json::Value>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for AuditObjectEventsItem {
+        fn default() -> Self {
+            Self {
+                attachments: Ok(Default::default()),
+                author_id: Ok(Default::default()),
+                body: Ok(Default::default()),
+                field_name: Ok(Default::default()),
+                html_body: Ok(Default::default()),
+                id: Ok(Default::default()),
+                plain_body: Ok(Default::default()),
+                previous_value: Ok(Default::default()),
+                public: Ok(Default::default()),
+                type_: Ok(Default::default()),
+                value: Ok(Default::default()),
+            }
+        }
+    }
+    impl AuditObjectEventsItem {
+        pub fn attachments<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<super::Attachment>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.attachments = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for attachments: {e}")
+                });
+            self
+        }
+        pub fn author_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.author_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for author_id: {e}")
+                });
+            self
+        }
+        pub fn body<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for body: {e}"));
+            self
+        }
+        pub fn field_name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.field_name = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for field_name: {e}")
+                });
+            self
+        }
+        pub fn html_body<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.html_body = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for html_body: {e}")
+                });
+            self
+        }
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+        pub fn plain_body<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.plain_body = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for plain_body: {e}")
+                });
+            self
+        }
+        pub fn previous_value<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.previous_value = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for previous_value: {e}")
+                });
+            self
+        }
+        pub fn public<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.public = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for public: {e}"));
+            self
+        }
+        pub fn type_<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+        pub fn value<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.value = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for value: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<AuditObjectEventsItem>
+    for super::AuditObjectEventsItem {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: AuditObjectEventsItem,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                attachments: value.attachments?,
+                author_id: value.author_id?,
+                body: value.body?,
+                field_name: value.field_name?,
+                html_body: value.html_body?,
+                id: value.id?,
+                plain_body: value.plain_body?,
+                previous_value: value.previous_value?,
+                public: value.public?,
+                type_: value.type_?,
+                value: value.value?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::AuditObjectEventsItem> for AuditObjectEventsItem {
+        fn from(value: super::AuditObjectEventsItem) -> Self {
+            Self {
+                attachments: Ok(value.attachments),
+                author_id: Ok(value.author_id),
+                body: Ok(value.body),
+                field_name: Ok(value.field_name),
+                html_body: Ok(value.html_body),
+                id: Ok(value.id),
+                plain_body: Ok(value.plain_body),
+                previous_value: Ok(value.previous_value),
+                public: Ok(value.public),
+                type_: Ok(value.type_),
+                value: Ok(value.value),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
     pub struct ChildTicketMessageRequest {
         attachment_ids: ::std::result::Result<
             ::std::vec::Vec<::std::string::String>,
@@ -1908,6 +3863,66 @@ pub mod builder {
         }
     }
     #[derive(Clone, Debug)]
+    pub struct CollaboratorObject {
+        email: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for CollaboratorObject {
+        fn default() -> Self {
+            Self {
+                email: Ok(Default::default()),
+                name: Ok(Default::default()),
+            }
+        }
+    }
+    impl CollaboratorObject {
+        pub fn email<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.email = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for email: {e}"));
+            self
+        }
+        pub fn name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<CollaboratorObject> for super::CollaboratorObject {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: CollaboratorObject,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                email: value.email?,
+                name: value.name?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::CollaboratorObject> for CollaboratorObject {
+        fn from(value: super::CollaboratorObject) -> Self {
+            Self {
+                email: Ok(value.email),
+                name: Ok(value.name),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
     pub struct CreateSideConversationAttachmentRequest {
         file: ::std::result::Result<::std::string::String, ::std::string::String>,
     }
@@ -2009,6 +4024,149 @@ pub mod builder {
         }
     }
     #[derive(Clone, Debug)]
+    pub struct CursorPageLinks {
+        next: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        prev: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for CursorPageLinks {
+        fn default() -> Self {
+            Self {
+                next: Ok(Default::default()),
+                prev: Ok(Default::default()),
+            }
+        }
+    }
+    impl CursorPageLinks {
+        pub fn next<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.next = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for next: {e}"));
+            self
+        }
+        pub fn prev<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.prev = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for prev: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<CursorPageLinks> for super::CursorPageLinks {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: CursorPageLinks,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                next: value.next?,
+                prev: value.prev?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::CursorPageLinks> for CursorPageLinks {
+        fn from(value: super::CursorPageLinks) -> Self {
+            Self {
+                next: Ok(value.next),
+                prev: Ok(value.prev),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct CursorPageMeta {
+        after_cursor: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        before_cursor: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        has_more: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for CursorPageMeta {
+        fn default() -> Self {
+            Self {
+                after_cursor: Ok(Default::default()),
+                before_cursor: Ok(Default::default()),
+                has_more: Ok(Default::default()),
+            }
+        }
+    }
+    impl CursorPageMeta {
+        pub fn after_cursor<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.after_cursor = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for after_cursor: {e}")
+                });
+            self
+        }
+        pub fn before_cursor<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.before_cursor = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for before_cursor: {e}")
+                });
+            self
+        }
+        pub fn has_more<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.has_more = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for has_more: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<CursorPageMeta> for super::CursorPageMeta {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: CursorPageMeta,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                after_cursor: value.after_cursor?,
+                before_cursor: value.before_cursor?,
+                has_more: value.has_more?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::CursorPageMeta> for CursorPageMeta {
+        fn from(value: super::CursorPageMeta) -> Self {
+            Self {
+                after_cursor: Ok(value.after_cursor),
+                before_cursor: Ok(value.before_cursor),
+                has_more: Ok(value.has_more),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
     pub struct EmailAddressParticipant {
         email: ::std::result::Result<::std::string::String, ::std::string::String>,
         name: ::std::result::Result<
@@ -2064,6 +4222,108 @@ pub mod builder {
             Self {
                 email: Ok(value.email),
                 name: Ok(value.name),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct EmailCcObject {
+        action: ::std::result::Result<
+            ::std::option::Option<super::EmailCcObjectAction>,
+            ::std::string::String,
+        >,
+        user_email: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        user_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        user_name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for EmailCcObject {
+        fn default() -> Self {
+            Self {
+                action: Ok(Default::default()),
+                user_email: Ok(Default::default()),
+                user_id: Ok(Default::default()),
+                user_name: Ok(Default::default()),
+            }
+        }
+    }
+    impl EmailCcObject {
+        pub fn action<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<super::EmailCcObjectAction>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.action = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for action: {e}"));
+            self
+        }
+        pub fn user_email<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.user_email = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for user_email: {e}")
+                });
+            self
+        }
+        pub fn user_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.user_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for user_id: {e}")
+                });
+            self
+        }
+        pub fn user_name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.user_name = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for user_name: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<EmailCcObject> for super::EmailCcObject {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: EmailCcObject,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                action: value.action?,
+                user_email: value.user_email?,
+                user_id: value.user_id?,
+                user_name: value.user_name?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::EmailCcObject> for EmailCcObject {
+        fn from(value: super::EmailCcObject) -> Self {
+            Self {
+                action: Ok(value.action),
+                user_email: Ok(value.user_email),
+                user_id: Ok(value.user_id),
+                user_name: Ok(value.user_name),
             }
         }
     }
@@ -2400,6 +4660,89 @@ pub mod builder {
             Self {
                 message: Ok(value.message),
                 title: Ok(value.title),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct FollowerObject {
+        action: ::std::result::Result<
+            ::std::option::Option<super::FollowerObjectAction>,
+            ::std::string::String,
+        >,
+        user_email: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        user_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for FollowerObject {
+        fn default() -> Self {
+            Self {
+                action: Ok(Default::default()),
+                user_email: Ok(Default::default()),
+                user_id: Ok(Default::default()),
+            }
+        }
+    }
+    impl FollowerObject {
+        pub fn action<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<super::FollowerObjectAction>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.action = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for action: {e}"));
+            self
+        }
+        pub fn user_email<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.user_email = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for user_email: {e}")
+                });
+            self
+        }
+        pub fn user_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.user_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for user_id: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<FollowerObject> for super::FollowerObject {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: FollowerObject,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                action: value.action?,
+                user_email: value.user_email?,
+                user_id: value.user_id?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::FollowerObject> for FollowerObject {
+        fn from(value: super::FollowerObject) -> Self {
+            Self {
+                action: Ok(value.action),
+                user_email: Ok(value.user_email),
+                user_id: Ok(value.user_id),
             }
         }
     }
@@ -4908,6 +7251,3066 @@ pub mod builder {
         }
     }
     #[derive(Clone, Debug)]
+    pub struct TicketAuditViaObject {
+        channel: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        source: ::std::result::Result<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for TicketAuditViaObject {
+        fn default() -> Self {
+            Self {
+                channel: Ok(Default::default()),
+                source: Ok(Default::default()),
+            }
+        }
+    }
+    impl TicketAuditViaObject {
+        pub fn channel<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.channel = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for channel: {e}")
+                });
+            self
+        }
+        pub fn source<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.source = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for source: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<TicketAuditViaObject> for super::TicketAuditViaObject {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: TicketAuditViaObject,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                channel: value.channel?,
+                source: value.source?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::TicketAuditViaObject> for TicketAuditViaObject {
+        fn from(value: super::TicketAuditViaObject) -> Self {
+            Self {
+                channel: Ok(value.channel),
+                source: Ok(value.source),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct TicketCommentInput {
+        author_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        body: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        html_body: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        public: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+        uploads: ::std::result::Result<
+            ::std::vec::Vec<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for TicketCommentInput {
+        fn default() -> Self {
+            Self {
+                author_id: Ok(Default::default()),
+                body: Ok(Default::default()),
+                html_body: Ok(Default::default()),
+                public: Ok(Default::default()),
+                uploads: Ok(Default::default()),
+            }
+        }
+    }
+    impl TicketCommentInput {
+        pub fn author_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.author_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for author_id: {e}")
+                });
+            self
+        }
+        pub fn body<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for body: {e}"));
+            self
+        }
+        pub fn html_body<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.html_body = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for html_body: {e}")
+                });
+            self
+        }
+        pub fn public<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.public = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for public: {e}"));
+            self
+        }
+        pub fn uploads<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.uploads = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for uploads: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<TicketCommentInput> for super::TicketCommentInput {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: TicketCommentInput,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                author_id: value.author_id?,
+                body: value.body?,
+                html_body: value.html_body?,
+                public: value.public?,
+                uploads: value.uploads?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::TicketCommentInput> for TicketCommentInput {
+        fn from(value: super::TicketCommentInput) -> Self {
+            Self {
+                author_id: Ok(value.author_id),
+                body: Ok(value.body),
+                html_body: Ok(value.html_body),
+                public: Ok(value.public),
+                uploads: Ok(value.uploads),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct TicketCommentObject {
+        attachments: ::std::result::Result<
+            ::std::option::Option<::std::vec::Vec<super::Attachment>>,
+            ::std::string::String,
+        >,
+        audit_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        author_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        body: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        created_at: ::std::result::Result<
+            ::std::option::Option<crate::Timestamp>,
+            ::std::string::String,
+        >,
+        html_body: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        metadata: ::std::result::Result<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::string::String,
+        >,
+        plain_body: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        public: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+        type_: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        via: ::std::result::Result<
+            ::std::option::Option<super::TicketAuditViaObject>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for TicketCommentObject {
+        fn default() -> Self {
+            Self {
+                attachments: Ok(Default::default()),
+                audit_id: Ok(Default::default()),
+                author_id: Ok(Default::default()),
+                body: Ok(Default::default()),
+                created_at: Ok(Default::default()),
+                html_body: Ok(Default::default()),
+                id: Ok(Default::default()),
+                metadata: Ok(Default::default()),
+                plain_body: Ok(Default::default()),
+                public: Ok(Default::default()),
+                type_: Ok(Default::default()),
+                via: Ok(Default::default()),
+            }
+        }
+    }
+    impl TicketCommentObject {
+        pub fn attachments<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::Attachment>>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.attachments = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for attachments: {e}")
+                });
+            self
+        }
+        pub fn audit_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.audit_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for audit_id: {e}")
+                });
+            self
+        }
+        pub fn author_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.author_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for author_id: {e}")
+                });
+            self
+        }
+        pub fn body<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for body: {e}"));
+            self
+        }
+        pub fn created_at<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.created_at = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for created_at: {e}")
+                });
+            self
+        }
+        pub fn html_body<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.html_body = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for html_body: {e}")
+                });
+            self
+        }
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+        pub fn metadata<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.metadata = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for metadata: {e}")
+                });
+            self
+        }
+        pub fn plain_body<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.plain_body = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for plain_body: {e}")
+                });
+            self
+        }
+        pub fn public<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.public = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for public: {e}"));
+            self
+        }
+        pub fn type_<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+        pub fn via<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<super::TicketAuditViaObject>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.via = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for via: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<TicketCommentObject> for super::TicketCommentObject {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: TicketCommentObject,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                attachments: value.attachments?,
+                audit_id: value.audit_id?,
+                author_id: value.author_id?,
+                body: value.body?,
+                created_at: value.created_at?,
+                html_body: value.html_body?,
+                id: value.id?,
+                metadata: value.metadata?,
+                plain_body: value.plain_body?,
+                public: value.public?,
+                type_: value.type_?,
+                via: value.via?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::TicketCommentObject> for TicketCommentObject {
+        fn from(value: super::TicketCommentObject) -> Self {
+            Self {
+                attachments: Ok(value.attachments),
+                audit_id: Ok(value.audit_id),
+                author_id: Ok(value.author_id),
+                body: Ok(value.body),
+                created_at: Ok(value.created_at),
+                html_body: Ok(value.html_body),
+                id: Ok(value.id),
+                metadata: Ok(value.metadata),
+                plain_body: Ok(value.plain_body),
+                public: Ok(value.public),
+                type_: Ok(value.type_),
+                via: Ok(value.via),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct TicketCommentsResponse {
+        comments: ::std::result::Result<
+            ::std::vec::Vec<super::TicketCommentObject>,
+            ::std::string::String,
+        >,
+        count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        links: ::std::result::Result<
+            ::std::option::Option<super::CursorPageLinks>,
+            ::std::string::String,
+        >,
+        meta: ::std::result::Result<
+            ::std::option::Option<super::CursorPageMeta>,
+            ::std::string::String,
+        >,
+        next_page: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        previous_page: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        users: ::std::result::Result<
+            ::std::option::Option<
+                ::std::vec::Vec<super::TicketCommentsResponseUsersItem>,
+            >,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for TicketCommentsResponse {
+        fn default() -> Self {
+            Self {
+                comments: Err("no value supplied for comments".to_string()),
+                count: Ok(Default::default()),
+                links: Ok(Default::default()),
+                meta: Ok(Default::default()),
+                next_page: Ok(Default::default()),
+                previous_page: Ok(Default::default()),
+                users: Ok(Default::default()),
+            }
+        }
+    }
+    impl TicketCommentsResponse {
+        pub fn comments<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<super::TicketCommentObject>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.comments = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for comments: {e}")
+                });
+            self
+        }
+        pub fn count<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.count = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for count: {e}"));
+            self
+        }
+        pub fn links<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::CursorPageLinks>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.links = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for links: {e}"));
+            self
+        }
+        pub fn meta<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::CursorPageMeta>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.meta = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for meta: {e}"));
+            self
+        }
+        pub fn next_page<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.next_page = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for next_page: {e}")
+                });
+            self
+        }
+        pub fn previous_page<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.previous_page = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for previous_page: {e}")
+                });
+            self
+        }
+        pub fn users<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::TicketCommentsResponseUsersItem>,
+                >,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.users = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for users: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<TicketCommentsResponse>
+    for super::TicketCommentsResponse {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: TicketCommentsResponse,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                comments: value.comments?,
+                count: value.count?,
+                links: value.links?,
+                meta: value.meta?,
+                next_page: value.next_page?,
+                previous_page: value.previous_page?,
+                users: value.users?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::TicketCommentsResponse> for TicketCommentsResponse {
+        fn from(value: super::TicketCommentsResponse) -> Self {
+            Self {
+                comments: Ok(value.comments),
+                count: Ok(value.count),
+                links: Ok(value.links),
+                meta: Ok(value.meta),
+                next_page: Ok(value.next_page),
+                previous_page: Ok(value.previous_page),
+                users: Ok(value.users),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct TicketCommentsResponseUsersItem {
+        email: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for TicketCommentsResponseUsersItem {
+        fn default() -> Self {
+            Self {
+                email: Ok(Default::default()),
+                id: Ok(Default::default()),
+                name: Ok(Default::default()),
+            }
+        }
+    }
+    impl TicketCommentsResponseUsersItem {
+        pub fn email<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.email = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for email: {e}"));
+            self
+        }
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+        pub fn name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<TicketCommentsResponseUsersItem>
+    for super::TicketCommentsResponseUsersItem {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: TicketCommentsResponseUsersItem,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                email: value.email?,
+                id: value.id?,
+                name: value.name?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::TicketCommentsResponseUsersItem>
+    for TicketCommentsResponseUsersItem {
+        fn from(value: super::TicketCommentsResponseUsersItem) -> Self {
+            Self {
+                email: Ok(value.email),
+                id: Ok(value.id),
+                name: Ok(value.name),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct TicketCreateInput {
+        assignee_email: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        assignee_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        attribute_value_ids: ::std::result::Result<
+            ::std::vec::Vec<i64>,
+            ::std::string::String,
+        >,
+        brand_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        collaborator_ids: ::std::result::Result<
+            ::std::vec::Vec<i64>,
+            ::std::string::String,
+        >,
+        collaborators: ::std::result::Result<
+            ::std::vec::Vec<super::CollaboratorObject>,
+            ::std::string::String,
+        >,
+        comment: ::std::result::Result<super::TicketCommentInput, ::std::string::String>,
+        custom_fields: ::std::result::Result<
+            ::std::vec::Vec<super::TicketCustomFieldValue>,
+            ::std::string::String,
+        >,
+        custom_status_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        due_at: ::std::result::Result<
+            ::std::option::Option<crate::Timestamp>,
+            ::std::string::String,
+        >,
+        email_cc_ids: ::std::result::Result<::std::vec::Vec<i64>, ::std::string::String>,
+        email_ccs: ::std::result::Result<
+            ::std::vec::Vec<super::EmailCcObject>,
+            ::std::string::String,
+        >,
+        external_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        follower_ids: ::std::result::Result<::std::vec::Vec<i64>, ::std::string::String>,
+        followers: ::std::result::Result<
+            ::std::vec::Vec<super::FollowerObject>,
+            ::std::string::String,
+        >,
+        group_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        macro_ids: ::std::result::Result<::std::vec::Vec<i64>, ::std::string::String>,
+        organization_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        priority: ::std::result::Result<
+            ::std::option::Option<super::TicketCreateInputPriority>,
+            ::std::string::String,
+        >,
+        problem_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        raw_subject: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        recipient: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        requester: ::std::result::Result<
+            ::std::option::Option<super::TicketRequesterInput>,
+            ::std::string::String,
+        >,
+        requester_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        sharing_agreement_ids: ::std::result::Result<
+            ::std::vec::Vec<i64>,
+            ::std::string::String,
+        >,
+        status: ::std::result::Result<
+            ::std::option::Option<super::TicketCreateInputStatus>,
+            ::std::string::String,
+        >,
+        subject: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        submitter_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        tags: ::std::result::Result<
+            ::std::vec::Vec<::std::string::String>,
+            ::std::string::String,
+        >,
+        ticket_form_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        type_: ::std::result::Result<
+            ::std::option::Option<super::TicketCreateInputType>,
+            ::std::string::String,
+        >,
+        via_followup_source_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for TicketCreateInput {
+        fn default() -> Self {
+            Self {
+                assignee_email: Ok(Default::default()),
+                assignee_id: Ok(Default::default()),
+                attribute_value_ids: Ok(Default::default()),
+                brand_id: Ok(Default::default()),
+                collaborator_ids: Ok(Default::default()),
+                collaborators: Ok(Default::default()),
+                comment: Err("no value supplied for comment".to_string()),
+                custom_fields: Ok(Default::default()),
+                custom_status_id: Ok(Default::default()),
+                due_at: Ok(Default::default()),
+                email_cc_ids: Ok(Default::default()),
+                email_ccs: Ok(Default::default()),
+                external_id: Ok(Default::default()),
+                follower_ids: Ok(Default::default()),
+                followers: Ok(Default::default()),
+                group_id: Ok(Default::default()),
+                macro_ids: Ok(Default::default()),
+                organization_id: Ok(Default::default()),
+                priority: Ok(Default::default()),
+                problem_id: Ok(Default::default()),
+                raw_subject: Ok(Default::default()),
+                recipient: Ok(Default::default()),
+                requester: Ok(Default::default()),
+                requester_id: Ok(Default::default()),
+                sharing_agreement_ids: Ok(Default::default()),
+                status: Ok(Default::default()),
+                subject: Ok(Default::default()),
+                submitter_id: Ok(Default::default()),
+                tags: Ok(Default::default()),
+                ticket_form_id: Ok(Default::default()),
+                type_: Ok(Default::default()),
+                via_followup_source_id: Ok(Default::default()),
+            }
+        }
+    }
+    impl TicketCreateInput {
+        pub fn assignee_email<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.assignee_email = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for assignee_email: {e}")
+                });
+            self
+        }
+        pub fn assignee_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.assignee_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for assignee_id: {e}")
+                });
+            self
+        }
+        pub fn attribute_value_ids<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.attribute_value_ids = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for attribute_value_ids: {e}"
+                    )
+                });
+            self
+        }
+        pub fn brand_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.brand_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for brand_id: {e}")
+                });
+            self
+        }
+        pub fn collaborator_ids<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.collaborator_ids = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for collaborator_ids: {e}")
+                });
+            self
+        }
+        pub fn collaborators<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<super::CollaboratorObject>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.collaborators = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for collaborators: {e}")
+                });
+            self
+        }
+        pub fn comment<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<super::TicketCommentInput>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.comment = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for comment: {e}")
+                });
+            self
+        }
+        pub fn custom_fields<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<super::TicketCustomFieldValue>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.custom_fields = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for custom_fields: {e}")
+                });
+            self
+        }
+        pub fn custom_status_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.custom_status_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for custom_status_id: {e}")
+                });
+            self
+        }
+        pub fn due_at<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.due_at = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for due_at: {e}"));
+            self
+        }
+        pub fn email_cc_ids<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.email_cc_ids = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for email_cc_ids: {e}")
+                });
+            self
+        }
+        pub fn email_ccs<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<super::EmailCcObject>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.email_ccs = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for email_ccs: {e}")
+                });
+            self
+        }
+        pub fn external_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.external_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for external_id: {e}")
+                });
+            self
+        }
+        pub fn follower_ids<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.follower_ids = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for follower_ids: {e}")
+                });
+            self
+        }
+        pub fn followers<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<super::FollowerObject>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.followers = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for followers: {e}")
+                });
+            self
+        }
+        pub fn group_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.group_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for group_id: {e}")
+                });
+            self
+        }
+        pub fn macro_ids<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.macro_ids = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for macro_ids: {e}")
+                });
+            self
+        }
+        pub fn organization_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.organization_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for organization_id: {e}")
+                });
+            self
+        }
+        pub fn priority<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<super::TicketCreateInputPriority>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.priority = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for priority: {e}")
+                });
+            self
+        }
+        pub fn problem_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.problem_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for problem_id: {e}")
+                });
+            self
+        }
+        pub fn raw_subject<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.raw_subject = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for raw_subject: {e}")
+                });
+            self
+        }
+        pub fn recipient<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.recipient = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for recipient: {e}")
+                });
+            self
+        }
+        pub fn requester<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<super::TicketRequesterInput>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.requester = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for requester: {e}")
+                });
+            self
+        }
+        pub fn requester_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.requester_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for requester_id: {e}")
+                });
+            self
+        }
+        pub fn sharing_agreement_ids<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.sharing_agreement_ids = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for sharing_agreement_ids: {e}"
+                    )
+                });
+            self
+        }
+        pub fn status<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<super::TicketCreateInputStatus>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.status = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for status: {e}"));
+            self
+        }
+        pub fn subject<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.subject = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for subject: {e}")
+                });
+            self
+        }
+        pub fn submitter_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.submitter_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for submitter_id: {e}")
+                });
+            self
+        }
+        pub fn tags<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.tags = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for tags: {e}"));
+            self
+        }
+        pub fn ticket_form_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.ticket_form_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for ticket_form_id: {e}")
+                });
+            self
+        }
+        pub fn type_<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<super::TicketCreateInputType>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+        pub fn via_followup_source_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.via_followup_source_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for via_followup_source_id: {e}"
+                    )
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<TicketCreateInput> for super::TicketCreateInput {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: TicketCreateInput,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                assignee_email: value.assignee_email?,
+                assignee_id: value.assignee_id?,
+                attribute_value_ids: value.attribute_value_ids?,
+                brand_id: value.brand_id?,
+                collaborator_ids: value.collaborator_ids?,
+                collaborators: value.collaborators?,
+                comment: value.comment?,
+                custom_fields: value.custom_fields?,
+                custom_status_id: value.custom_status_id?,
+                due_at: value.due_at?,
+                email_cc_ids: value.email_cc_ids?,
+                email_ccs: value.email_ccs?,
+                external_id: value.external_id?,
+                follower_ids: value.follower_ids?,
+                followers: value.followers?,
+                group_id: value.group_id?,
+                macro_ids: value.macro_ids?,
+                organization_id: value.organization_id?,
+                priority: value.priority?,
+                problem_id: value.problem_id?,
+                raw_subject: value.raw_subject?,
+                recipient: value.recipient?,
+                requester: value.requester?,
+                requester_id: value.requester_id?,
+                sharing_agreement_ids: value.sharing_agreement_ids?,
+                status: value.status?,
+                subject: value.subject?,
+                submitter_id: value.submitter_id?,
+                tags: value.tags?,
+                ticket_form_id: value.ticket_form_id?,
+                type_: value.type_?,
+                via_followup_source_id: value.via_followup_source_id?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::TicketCreateInput> for TicketCreateInput {
+        fn from(value: super::TicketCreateInput) -> Self {
+            Self {
+                assignee_email: Ok(value.assignee_email),
+                assignee_id: Ok(value.assignee_id),
+                attribute_value_ids: Ok(value.attribute_value_ids),
+                brand_id: Ok(value.brand_id),
+                collaborator_ids: Ok(value.collaborator_ids),
+                collaborators: Ok(value.collaborators),
+                comment: Ok(value.comment),
+                custom_fields: Ok(value.custom_fields),
+                custom_status_id: Ok(value.custom_status_id),
+                due_at: Ok(value.due_at),
+                email_cc_ids: Ok(value.email_cc_ids),
+                email_ccs: Ok(value.email_ccs),
+                external_id: Ok(value.external_id),
+                follower_ids: Ok(value.follower_ids),
+                followers: Ok(value.followers),
+                group_id: Ok(value.group_id),
+                macro_ids: Ok(value.macro_ids),
+                organization_id: Ok(value.organization_id),
+                priority: Ok(value.priority),
+                problem_id: Ok(value.problem_id),
+                raw_subject: Ok(value.raw_subject),
+                recipient: Ok(value.recipient),
+                requester: Ok(value.requester),
+                requester_id: Ok(value.requester_id),
+                sharing_agreement_ids: Ok(value.sharing_agreement_ids),
+                status: Ok(value.status),
+                subject: Ok(value.subject),
+                submitter_id: Ok(value.submitter_id),
+                tags: Ok(value.tags),
+                ticket_form_id: Ok(value.ticket_form_id),
+                type_: Ok(value.type_),
+                via_followup_source_id: Ok(value.via_followup_source_id),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct TicketCreateRequest {
+        ticket: ::std::result::Result<super::TicketCreateInput, ::std::string::String>,
+    }
+    impl ::std::default::Default for TicketCreateRequest {
+        fn default() -> Self {
+            Self {
+                ticket: Err("no value supplied for ticket".to_string()),
+            }
+        }
+    }
+    impl TicketCreateRequest {
+        pub fn ticket<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<super::TicketCreateInput>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.ticket = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for ticket: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<TicketCreateRequest> for super::TicketCreateRequest {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: TicketCreateRequest,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self { ticket: value.ticket? })
+        }
+    }
+    impl ::std::convert::From<super::TicketCreateRequest> for TicketCreateRequest {
+        fn from(value: super::TicketCreateRequest) -> Self {
+            Self { ticket: Ok(value.ticket) }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct TicketCustomFieldValue {
+        id: ::std::result::Result<i64, ::std::string::String>,
+        value: ::std::result::Result<
+            ::std::option::Option<::serde_json::Value>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for TicketCustomFieldValue {
+        fn default() -> Self {
+            Self {
+                id: Err("no value supplied for id".to_string()),
+                value: Ok(Default::default()),
+            }
+        }
+    }
+    impl TicketCustomFieldValue {
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<i64>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+        pub fn value<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.value = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for value: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<TicketCustomFieldValue>
+    for super::TicketCustomFieldValue {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: TicketCustomFieldValue,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                id: value.id?,
+                value: value.value?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::TicketCustomFieldValue> for TicketCustomFieldValue {
+        fn from(value: super::TicketCustomFieldValue) -> Self {
+            Self {
+                id: Ok(value.id),
+                value: Ok(value.value),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct TicketObject {
+        allow_attachments: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+        allow_channelback: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+        assignee_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        brand_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        collaborator_ids: ::std::result::Result<
+            ::std::option::Option<::std::vec::Vec<i64>>,
+            ::std::string::String,
+        >,
+        created_at: ::std::result::Result<
+            ::std::option::Option<crate::Timestamp>,
+            ::std::string::String,
+        >,
+        custom_fields: ::std::result::Result<
+            ::std::option::Option<::std::vec::Vec<super::TicketObjectCustomFieldsItem>>,
+            ::std::string::String,
+        >,
+        custom_status_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        description: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        due_at: ::std::result::Result<
+            ::std::option::Option<crate::Timestamp>,
+            ::std::string::String,
+        >,
+        email_cc_ids: ::std::result::Result<
+            ::std::option::Option<::std::vec::Vec<i64>>,
+            ::std::string::String,
+        >,
+        encoded_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        external_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        fields: ::std::result::Result<
+            ::std::option::Option<::std::vec::Vec<super::TicketObjectFieldsItem>>,
+            ::std::string::String,
+        >,
+        follower_ids: ::std::result::Result<
+            ::std::option::Option<::std::vec::Vec<i64>>,
+            ::std::string::String,
+        >,
+        followup_ids: ::std::result::Result<
+            ::std::option::Option<::std::vec::Vec<i64>>,
+            ::std::string::String,
+        >,
+        forum_topic_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        from_messaging_channel: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+        generated_timestamp: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        group_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        has_incidents: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+        id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        is_public: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+        organization_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        priority: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        problem_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        raw_subject: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        recipient: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        requester_id: ::std::result::Result<i64, ::std::string::String>,
+        satisfaction_rating: ::std::result::Result<
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::string::String,
+        >,
+        sharing_agreement_ids: ::std::result::Result<
+            ::std::option::Option<::std::vec::Vec<i64>>,
+            ::std::string::String,
+        >,
+        status: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        subject: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        submitter_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        tags: ::std::result::Result<
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            ::std::string::String,
+        >,
+        ticket_form_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        type_: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        updated_at: ::std::result::Result<
+            ::std::option::Option<crate::Timestamp>,
+            ::std::string::String,
+        >,
+        url: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        via: ::std::result::Result<
+            ::std::option::Option<super::TicketObjectVia>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for TicketObject {
+        fn default() -> Self {
+            Self {
+                allow_attachments: Ok(Default::default()),
+                allow_channelback: Ok(Default::default()),
+                assignee_id: Ok(Default::default()),
+                brand_id: Ok(Default::default()),
+                collaborator_ids: Ok(Default::default()),
+                created_at: Ok(Default::default()),
+                custom_fields: Ok(Default::default()),
+                custom_status_id: Ok(Default::default()),
+                description: Ok(Default::default()),
+                due_at: Ok(Default::default()),
+                email_cc_ids: Ok(Default::default()),
+                encoded_id: Ok(Default::default()),
+                external_id: Ok(Default::default()),
+                fields: Ok(Default::default()),
+                follower_ids: Ok(Default::default()),
+                followup_ids: Ok(Default::default()),
+                forum_topic_id: Ok(Default::default()),
+                from_messaging_channel: Ok(Default::default()),
+                generated_timestamp: Ok(Default::default()),
+                group_id: Ok(Default::default()),
+                has_incidents: Ok(Default::default()),
+                id: Ok(Default::default()),
+                is_public: Ok(Default::default()),
+                organization_id: Ok(Default::default()),
+                priority: Ok(Default::default()),
+                problem_id: Ok(Default::default()),
+                raw_subject: Ok(Default::default()),
+                recipient: Ok(Default::default()),
+                requester_id: Err("no value supplied for requester_id".to_string()),
+                satisfaction_rating: Ok(Default::default()),
+                sharing_agreement_ids: Ok(Default::default()),
+                status: Ok(Default::default()),
+                subject: Ok(Default::default()),
+                submitter_id: Ok(Default::default()),
+                tags: Ok(Default::default()),
+                ticket_form_id: Ok(Default::default()),
+                type_: Ok(Default::default()),
+                updated_at: Ok(Default::default()),
+                url: Ok(Default::default()),
+                via: Ok(Default::default()),
+            }
+        }
+    }
+    impl TicketObject {
+        pub fn allow_attachments<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.allow_attachments = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for allow_attachments: {e}")
+                });
+            self
+        }
+        pub fn allow_channelback<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.allow_channelback = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for allow_channelback: {e}")
+                });
+            self
+        }
+        pub fn assignee_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.assignee_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for assignee_id: {e}")
+                });
+            self
+        }
+        pub fn brand_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.brand_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for brand_id: {e}")
+                });
+            self
+        }
+        pub fn collaborator_ids<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.collaborator_ids = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for collaborator_ids: {e}")
+                });
+            self
+        }
+        pub fn created_at<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.created_at = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for created_at: {e}")
+                });
+            self
+        }
+        pub fn custom_fields<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::TicketObjectCustomFieldsItem>,
+                >,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.custom_fields = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for custom_fields: {e}")
+                });
+            self
+        }
+        pub fn custom_status_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.custom_status_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for custom_status_id: {e}")
+                });
+            self
+        }
+        pub fn description<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.description = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for description: {e}")
+                });
+            self
+        }
+        pub fn due_at<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.due_at = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for due_at: {e}"));
+            self
+        }
+        pub fn email_cc_ids<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.email_cc_ids = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for email_cc_ids: {e}")
+                });
+            self
+        }
+        pub fn encoded_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.encoded_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for encoded_id: {e}")
+                });
+            self
+        }
+        pub fn external_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.external_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for external_id: {e}")
+                });
+            self
+        }
+        pub fn fields<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::TicketObjectFieldsItem>>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.fields = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for fields: {e}"));
+            self
+        }
+        pub fn follower_ids<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.follower_ids = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for follower_ids: {e}")
+                });
+            self
+        }
+        pub fn followup_ids<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.followup_ids = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for followup_ids: {e}")
+                });
+            self
+        }
+        pub fn forum_topic_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.forum_topic_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for forum_topic_id: {e}")
+                });
+            self
+        }
+        pub fn from_messaging_channel<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.from_messaging_channel = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for from_messaging_channel: {e}"
+                    )
+                });
+            self
+        }
+        pub fn generated_timestamp<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.generated_timestamp = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for generated_timestamp: {e}"
+                    )
+                });
+            self
+        }
+        pub fn group_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.group_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for group_id: {e}")
+                });
+            self
+        }
+        pub fn has_incidents<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.has_incidents = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for has_incidents: {e}")
+                });
+            self
+        }
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+        pub fn is_public<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.is_public = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for is_public: {e}")
+                });
+            self
+        }
+        pub fn organization_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.organization_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for organization_id: {e}")
+                });
+            self
+        }
+        pub fn priority<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.priority = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for priority: {e}")
+                });
+            self
+        }
+        pub fn problem_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.problem_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for problem_id: {e}")
+                });
+            self
+        }
+        pub fn raw_subject<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.raw_subject = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for raw_subject: {e}")
+                });
+            self
+        }
+        pub fn recipient<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.recipient = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for recipient: {e}")
+                });
+            self
+        }
+        pub fn requester_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<i64>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.requester_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for requester_id: {e}")
+                });
+            self
+        }
+        pub fn satisfaction_rating<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.satisfaction_rating = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for satisfaction_rating: {e}"
+                    )
+                });
+            self
+        }
+        pub fn sharing_agreement_ids<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.sharing_agreement_ids = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for sharing_agreement_ids: {e}"
+                    )
+                });
+            self
+        }
+        pub fn status<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.status = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for status: {e}"));
+            self
+        }
+        pub fn subject<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.subject = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for subject: {e}")
+                });
+            self
+        }
+        pub fn submitter_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.submitter_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for submitter_id: {e}")
+                });
+            self
+        }
+        pub fn tags<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.tags = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for tags: {e}"));
+            self
+        }
+        pub fn ticket_form_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.ticket_form_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for ticket_form_id: {e}")
+                });
+            self
+        }
+        pub fn type_<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+        pub fn updated_at<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.updated_at = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for updated_at: {e}")
+                });
+            self
+        }
+        pub fn url<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.url = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for url: {e}"));
+            self
+        }
+        pub fn via<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::TicketObjectVia>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.via = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for via: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<TicketObject> for super::TicketObject {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: TicketObject,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                allow_attachments: value.allow_attachments?,
+                allow_channelback: value.allow_channelback?,
+                assignee_id: value.assignee_id?,
+                brand_id: value.brand_id?,
+                collaborator_ids: value.collaborator_ids?,
+                created_at: value.created_at?,
+                custom_fields: value.custom_fields?,
+                custom_status_id: value.custom_status_id?,
+                description: value.description?,
+                due_at: value.due_at?,
+                email_cc_ids: value.email_cc_ids?,
+                encoded_id: value.encoded_id?,
+                external_id: value.external_id?,
+                fields: value.fields?,
+                follower_ids: value.follower_ids?,
+                followup_ids: value.followup_ids?,
+                forum_topic_id: value.forum_topic_id?,
+                from_messaging_channel: value.from_messaging_channel?,
+                generated_timestamp: value.generated_timestamp?,
+                group_id: value.group_id?,
+                has_incidents: value.has_incidents?,
+                id: value.id?,
+                is_public: value.is_public?,
+                organization_id: value.organization_id?,
+                priority: value.priority?,
+                problem_id: value.problem_id?,
+                raw_subject: value.raw_subject?,
+                recipient: value.recipient?,
+                requester_id: value.requester_id?,
+                satisfaction_rating: value.satisfaction_rating?,
+                sharing_agreement_ids: value.sharing_agreement_ids?,
+                status: value.status?,
+                subject: value.subject?,
+                submitter_id: value.submitter_id?,
+                tags: value.tags?,
+                ticket_form_id: value.ticket_form_id?,
+                type_: value.type_?,
+                updated_at: value.updated_at?,
+                url: value.url?,
+                via: value.via?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::TicketObject> for TicketObject {
+        fn from(value: super::TicketObject) -> Self {
+            Self {
+                allow_attachments: Ok(value.allow_attachments),
+                allow_channelback: Ok(value.allow_channelback),
+                assignee_id: Ok(value.assignee_id),
+                brand_id: Ok(value.brand_id),
+                collaborator_ids: Ok(value.collaborator_ids),
+                created_at: Ok(value.created_at),
+                custom_fields: Ok(value.custom_fields),
+                custom_status_id: Ok(value.custom_status_id),
+                description: Ok(value.description),
+                due_at: Ok(value.due_at),
+                email_cc_ids: Ok(value.email_cc_ids),
+                encoded_id: Ok(value.encoded_id),
+                external_id: Ok(value.external_id),
+                fields: Ok(value.fields),
+                follower_ids: Ok(value.follower_ids),
+                followup_ids: Ok(value.followup_ids),
+                forum_topic_id: Ok(value.forum_topic_id),
+                from_messaging_channel: Ok(value.from_messaging_channel),
+                generated_timestamp: Ok(value.generated_timestamp),
+                group_id: Ok(value.group_id),
+                has_incidents: Ok(value.has_incidents),
+                id: Ok(value.id),
+                is_public: Ok(value.is_public),
+                organization_id: Ok(value.organization_id),
+                priority: Ok(value.priority),
+                problem_id: Ok(value.problem_id),
+                raw_subject: Ok(value.raw_subject),
+                recipient: Ok(value.recipient),
+                requester_id: Ok(value.requester_id),
+                satisfaction_rating: Ok(value.satisfaction_rating),
+                sharing_agreement_ids: Ok(value.sharing_agreement_ids),
+                status: Ok(value.status),
+                subject: Ok(value.subject),
+                submitter_id: Ok(value.submitter_id),
+                tags: Ok(value.tags),
+                ticket_form_id: Ok(value.ticket_form_id),
+                type_: Ok(value.type_),
+                updated_at: Ok(value.updated_at),
+                url: Ok(value.url),
+                via: Ok(value.via),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct TicketObjectCustomFieldsItem {
+        id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        value: ::std::result::Result<
+            ::std::option::Option<::serde_json::Value>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for TicketObjectCustomFieldsItem {
+        fn default() -> Self {
+            Self {
+                id: Ok(Default::default()),
+                value: Ok(Default::default()),
+            }
+        }
+    }
+    impl TicketObjectCustomFieldsItem {
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+        pub fn value<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.value = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for value: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<TicketObjectCustomFieldsItem>
+    for super::TicketObjectCustomFieldsItem {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: TicketObjectCustomFieldsItem,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                id: value.id?,
+                value: value.value?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::TicketObjectCustomFieldsItem>
+    for TicketObjectCustomFieldsItem {
+        fn from(value: super::TicketObjectCustomFieldsItem) -> Self {
+            Self {
+                id: Ok(value.id),
+                value: Ok(value.value),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct TicketObjectFieldsItem {
+        id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        value: ::std::result::Result<
+            ::std::option::Option<::serde_json::Value>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for TicketObjectFieldsItem {
+        fn default() -> Self {
+            Self {
+                id: Ok(Default::default()),
+                value: Ok(Default::default()),
+            }
+        }
+    }
+    impl TicketObjectFieldsItem {
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+        pub fn value<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.value = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for value: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<TicketObjectFieldsItem>
+    for super::TicketObjectFieldsItem {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: TicketObjectFieldsItem,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                id: value.id?,
+                value: value.value?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::TicketObjectFieldsItem> for TicketObjectFieldsItem {
+        fn from(value: super::TicketObjectFieldsItem) -> Self {
+            Self {
+                id: Ok(value.id),
+                value: Ok(value.value),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct TicketObjectVia {
+        channel: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        source: ::std::result::Result<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for TicketObjectVia {
+        fn default() -> Self {
+            Self {
+                channel: Ok(Default::default()),
+                source: Ok(Default::default()),
+            }
+        }
+    }
+    impl TicketObjectVia {
+        pub fn channel<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.channel = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for channel: {e}")
+                });
+            self
+        }
+        pub fn source<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.source = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for source: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<TicketObjectVia> for super::TicketObjectVia {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: TicketObjectVia,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                channel: value.channel?,
+                source: value.source?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::TicketObjectVia> for TicketObjectVia {
+        fn from(value: super::TicketObjectVia) -> Self {
+            Self {
+                channel: Ok(value.channel),
+                source: Ok(value.source),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct TicketRequesterInput {
+        email: ::std::result::Result<::std::string::String, ::std::string::String>,
+        locale_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for TicketRequesterInput {
+        fn default() -> Self {
+            Self {
+                email: Err("no value supplied for email".to_string()),
+                locale_id: Ok(Default::default()),
+                name: Ok(Default::default()),
+            }
+        }
+    }
+    impl TicketRequesterInput {
+        pub fn email<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.email = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for email: {e}"));
+            self
+        }
+        pub fn locale_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.locale_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for locale_id: {e}")
+                });
+            self
+        }
+        pub fn name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<TicketRequesterInput> for super::TicketRequesterInput {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: TicketRequesterInput,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                email: value.email?,
+                locale_id: value.locale_id?,
+                name: value.name?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::TicketRequesterInput> for TicketRequesterInput {
+        fn from(value: super::TicketRequesterInput) -> Self {
+            Self {
+                email: Ok(value.email),
+                locale_id: Ok(value.locale_id),
+                name: Ok(value.name),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct TicketResponse {
+        audit: ::std::result::Result<
+            ::std::option::Option<super::AuditObject>,
+            ::std::string::String,
+        >,
+        ticket: ::std::result::Result<super::TicketObject, ::std::string::String>,
+    }
+    impl ::std::default::Default for TicketResponse {
+        fn default() -> Self {
+            Self {
+                audit: Ok(Default::default()),
+                ticket: Err("no value supplied for ticket".to_string()),
+            }
+        }
+    }
+    impl TicketResponse {
+        pub fn audit<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::AuditObject>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.audit = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for audit: {e}"));
+            self
+        }
+        pub fn ticket<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<super::TicketObject>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.ticket = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for ticket: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<TicketResponse> for super::TicketResponse {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: TicketResponse,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                audit: value.audit?,
+                ticket: value.ticket?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::TicketResponse> for TicketResponse {
+        fn from(value: super::TicketResponse) -> Self {
+            Self {
+                audit: Ok(value.audit),
+                ticket: Ok(value.ticket),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct TicketUpdateInput {
+        additional_collaborators: ::std::result::Result<
+            ::std::vec::Vec<super::CollaboratorObject>,
+            ::std::string::String,
+        >,
+        assignee_email: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        assignee_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        attribute_value_ids: ::std::result::Result<
+            ::std::vec::Vec<i64>,
+            ::std::string::String,
+        >,
+        collaborator_ids: ::std::result::Result<
+            ::std::vec::Vec<i64>,
+            ::std::string::String,
+        >,
+        comment: ::std::result::Result<
+            ::std::option::Option<super::TicketCommentInput>,
+            ::std::string::String,
+        >,
+        custom_fields: ::std::result::Result<
+            ::std::vec::Vec<super::TicketCustomFieldValue>,
+            ::std::string::String,
+        >,
+        custom_status_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        due_at: ::std::result::Result<
+            ::std::option::Option<crate::Timestamp>,
+            ::std::string::String,
+        >,
+        email_ccs: ::std::result::Result<
+            ::std::vec::Vec<super::EmailCcObject>,
+            ::std::string::String,
+        >,
+        external_id: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        followers: ::std::result::Result<
+            ::std::vec::Vec<super::FollowerObject>,
+            ::std::string::String,
+        >,
+        group_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        organization_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        priority: ::std::result::Result<
+            ::std::option::Option<super::TicketUpdateInputPriority>,
+            ::std::string::String,
+        >,
+        problem_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        requester_id: ::std::result::Result<
+            ::std::option::Option<i64>,
+            ::std::string::String,
+        >,
+        safe_update: ::std::result::Result<
+            ::std::option::Option<bool>,
+            ::std::string::String,
+        >,
+        sharing_agreement_ids: ::std::result::Result<
+            ::std::vec::Vec<i64>,
+            ::std::string::String,
+        >,
+        status: ::std::result::Result<
+            ::std::option::Option<super::TicketUpdateInputStatus>,
+            ::std::string::String,
+        >,
+        subject: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        tags: ::std::result::Result<
+            ::std::vec::Vec<::std::string::String>,
+            ::std::string::String,
+        >,
+        type_: ::std::result::Result<
+            ::std::option::Option<super::TicketUpdateInputType>,
+            ::std::string::String,
+        >,
+        updated_stamp: ::std::result::Result<
+            ::std::option::Option<crate::Timestamp>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for TicketUpdateInput {
+        fn default() -> Self {
+            Self {
+                additional_collaborators: Ok(Default::default()),
+                assignee_email: Ok(Default::default()),
+                assignee_id: Ok(Default::default()),
+                attribute_value_ids: Ok(Default::default()),
+                collaborator_ids: Ok(Default::default()),
+                comment: Ok(Default::default()),
+                custom_fields: Ok(Default::default()),
+                custom_status_id: Ok(Default::default()),
+                due_at: Ok(Default::default()),
+                email_ccs: Ok(Default::default()),
+                external_id: Ok(Default::default()),
+                followers: Ok(Default::default()),
+                group_id: Ok(Default::default()),
+                organization_id: Ok(Default::default()),
+                priority: Ok(Default::default()),
+                problem_id: Ok(Default::default()),
+                requester_id: Ok(Default::default()),
+                safe_update: Ok(Default::default()),
+                sharing_agreement_ids: Ok(Default::default()),
+                status: Ok(Default::default()),
+                subject: Ok(Default::default()),
+                tags: Ok(Default::default()),
+                type_: Ok(Default::default()),
+                updated_stamp: Ok(Default::default()),
+            }
+        }
+    }
+    impl TicketUpdateInput {
+        pub fn additional_collaborators<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<super::CollaboratorObject>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.additional_collaborators = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for additional_collaborators: {e}"
+                    )
+                });
+            self
+        }
+        pub fn assignee_email<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.assignee_email = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for assignee_email: {e}")
+                });
+            self
+        }
+        pub fn assignee_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.assignee_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for assignee_id: {e}")
+                });
+            self
+        }
+        pub fn attribute_value_ids<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.attribute_value_ids = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for attribute_value_ids: {e}"
+                    )
+                });
+            self
+        }
+        pub fn collaborator_ids<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.collaborator_ids = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for collaborator_ids: {e}")
+                });
+            self
+        }
+        pub fn comment<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::TicketCommentInput>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.comment = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for comment: {e}")
+                });
+            self
+        }
+        pub fn custom_fields<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<super::TicketCustomFieldValue>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.custom_fields = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for custom_fields: {e}")
+                });
+            self
+        }
+        pub fn custom_status_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.custom_status_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for custom_status_id: {e}")
+                });
+            self
+        }
+        pub fn due_at<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.due_at = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for due_at: {e}"));
+            self
+        }
+        pub fn email_ccs<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<super::EmailCcObject>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.email_ccs = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for email_ccs: {e}")
+                });
+            self
+        }
+        pub fn external_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.external_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for external_id: {e}")
+                });
+            self
+        }
+        pub fn followers<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<super::FollowerObject>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.followers = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for followers: {e}")
+                });
+            self
+        }
+        pub fn group_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.group_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for group_id: {e}")
+                });
+            self
+        }
+        pub fn organization_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.organization_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for organization_id: {e}")
+                });
+            self
+        }
+        pub fn priority<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<super::TicketUpdateInputPriority>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.priority = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for priority: {e}")
+                });
+            self
+        }
+        pub fn problem_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.problem_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for problem_id: {e}")
+                });
+            self
+        }
+        pub fn requester_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.requester_id = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for requester_id: {e}")
+                });
+            self
+        }
+        pub fn safe_update<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<bool>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.safe_update = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for safe_update: {e}")
+                });
+            self
+        }
+        pub fn sharing_agreement_ids<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.sharing_agreement_ids = value
+                .try_into()
+                .map_err(|e| {
+                    format!(
+                        "error converting supplied value for sharing_agreement_ids: {e}"
+                    )
+                });
+            self
+        }
+        pub fn status<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<super::TicketUpdateInputStatus>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.status = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for status: {e}"));
+            self
+        }
+        pub fn subject<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.subject = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for subject: {e}")
+                });
+            self
+        }
+        pub fn tags<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.tags = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for tags: {e}"));
+            self
+        }
+        pub fn type_<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<super::TicketUpdateInputType>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+            self
+        }
+        pub fn updated_stamp<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.updated_stamp = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for updated_stamp: {e}")
+                });
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<TicketUpdateInput> for super::TicketUpdateInput {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: TicketUpdateInput,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                additional_collaborators: value.additional_collaborators?,
+                assignee_email: value.assignee_email?,
+                assignee_id: value.assignee_id?,
+                attribute_value_ids: value.attribute_value_ids?,
+                collaborator_ids: value.collaborator_ids?,
+                comment: value.comment?,
+                custom_fields: value.custom_fields?,
+                custom_status_id: value.custom_status_id?,
+                due_at: value.due_at?,
+                email_ccs: value.email_ccs?,
+                external_id: value.external_id?,
+                followers: value.followers?,
+                group_id: value.group_id?,
+                organization_id: value.organization_id?,
+                priority: value.priority?,
+                problem_id: value.problem_id?,
+                requester_id: value.requester_id?,
+                safe_update: value.safe_update?,
+                sharing_agreement_ids: value.sharing_agreement_ids?,
+                status: value.status?,
+                subject: value.subject?,
+                tags: value.tags?,
+                type_: value.type_?,
+                updated_stamp: value.updated_stamp?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::TicketUpdateInput> for TicketUpdateInput {
+        fn from(value: super::TicketUpdateInput) -> Self {
+            Self {
+                additional_collaborators: Ok(value.additional_collaborators),
+                assignee_email: Ok(value.assignee_email),
+                assignee_id: Ok(value.assignee_id),
+                attribute_value_ids: Ok(value.attribute_value_ids),
+                collaborator_ids: Ok(value.collaborator_ids),
+                comment: Ok(value.comment),
+                custom_fields: Ok(value.custom_fields),
+                custom_status_id: Ok(value.custom_status_id),
+                due_at: Ok(value.due_at),
+                email_ccs: Ok(value.email_ccs),
+                external_id: Ok(value.external_id),
+                followers: Ok(value.followers),
+                group_id: Ok(value.group_id),
+                organization_id: Ok(value.organization_id),
+                priority: Ok(value.priority),
+                problem_id: Ok(value.problem_id),
+                requester_id: Ok(value.requester_id),
+                safe_update: Ok(value.safe_update),
+                sharing_agreement_ids: Ok(value.sharing_agreement_ids),
+                status: Ok(value.status),
+                subject: Ok(value.subject),
+                tags: Ok(value.tags),
+                type_: Ok(value.type_),
+                updated_stamp: Ok(value.updated_stamp),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct TicketUpdateRequest {
+        ticket: ::std::result::Result<super::TicketUpdateInput, ::std::string::String>,
+    }
+    impl ::std::default::Default for TicketUpdateRequest {
+        fn default() -> Self {
+            Self {
+                ticket: Err("no value supplied for ticket".to_string()),
+            }
+        }
+    }
+    impl TicketUpdateRequest {
+        pub fn ticket<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<super::TicketUpdateInput>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.ticket = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for ticket: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<TicketUpdateRequest> for super::TicketUpdateRequest {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: TicketUpdateRequest,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self { ticket: value.ticket? })
+        }
+    }
+    impl ::std::convert::From<super::TicketUpdateRequest> for TicketUpdateRequest {
+        fn from(value: super::TicketUpdateRequest) -> Self {
+            Self { ticket: Ok(value.ticket) }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct TicketUpdateResponse {
+        audit: ::std::result::Result<
+            ::std::option::Option<super::AuditObject>,
+            ::std::string::String,
+        >,
+        ticket: ::std::result::Result<super::TicketObject, ::std::string::String>,
+    }
+    impl ::std::default::Default for TicketUpdateResponse {
+        fn default() -> Self {
+            Self {
+                audit: Ok(Default::default()),
+                ticket: Err("no value supplied for ticket".to_string()),
+            }
+        }
+    }
+    impl TicketUpdateResponse {
+        pub fn audit<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::AuditObject>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.audit = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for audit: {e}"));
+            self
+        }
+        pub fn ticket<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<super::TicketObject>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.ticket = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for ticket: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<TicketUpdateResponse> for super::TicketUpdateResponse {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: TicketUpdateResponse,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                audit: value.audit?,
+                ticket: value.ticket?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::TicketUpdateResponse> for TicketUpdateResponse {
+        fn from(value: super::TicketUpdateResponse) -> Self {
+            Self {
+                audit: Ok(value.audit),
+                ticket: Ok(value.ticket),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
     pub struct UpdateSideConversationRequest {
         side_conversation: ::std::result::Result<
             super::SideConversationUpdate,
@@ -5091,6 +10494,302 @@ pub mod builder {
             Self { upload: Ok(value.upload) }
         }
     }
+    #[derive(Clone, Debug)]
+    pub struct ViaObject {
+        channel: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        source: ::std::result::Result<
+            ::std::option::Option<super::ViaObjectSource>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for ViaObject {
+        fn default() -> Self {
+            Self {
+                channel: Ok(Default::default()),
+                source: Ok(Default::default()),
+            }
+        }
+    }
+    impl ViaObject {
+        pub fn channel<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.channel = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for channel: {e}")
+                });
+            self
+        }
+        pub fn source<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::ViaObjectSource>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.source = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for source: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<ViaObject> for super::ViaObject {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: ViaObject,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                channel: value.channel?,
+                source: value.source?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::ViaObject> for ViaObject {
+        fn from(value: super::ViaObject) -> Self {
+            Self {
+                channel: Ok(value.channel),
+                source: Ok(value.source),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct ViaObjectSource {
+        from: ::std::result::Result<
+            ::std::option::Option<super::ViaObjectSourceFrom>,
+            ::std::string::String,
+        >,
+        rel: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        to: ::std::result::Result<
+            ::std::option::Option<super::ViaObjectSourceTo>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for ViaObjectSource {
+        fn default() -> Self {
+            Self {
+                from: Ok(Default::default()),
+                rel: Ok(Default::default()),
+                to: Ok(Default::default()),
+            }
+        }
+    }
+    impl ViaObjectSource {
+        pub fn from<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<super::ViaObjectSourceFrom>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.from = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for from: {e}"));
+            self
+        }
+        pub fn rel<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.rel = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for rel: {e}"));
+            self
+        }
+        pub fn to<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<super::ViaObjectSourceTo>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.to = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for to: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<ViaObjectSource> for super::ViaObjectSource {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: ViaObjectSource,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                from: value.from?,
+                rel: value.rel?,
+                to: value.to?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::ViaObjectSource> for ViaObjectSource {
+        fn from(value: super::ViaObjectSource) -> Self {
+            Self {
+                from: Ok(value.from),
+                rel: Ok(value.rel),
+                to: Ok(value.to),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct ViaObjectSourceFrom {
+        address: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        title: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for ViaObjectSourceFrom {
+        fn default() -> Self {
+            Self {
+                address: Ok(Default::default()),
+                id: Ok(Default::default()),
+                name: Ok(Default::default()),
+                title: Ok(Default::default()),
+            }
+        }
+    }
+    impl ViaObjectSourceFrom {
+        pub fn address<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.address = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for address: {e}")
+                });
+            self
+        }
+        pub fn id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<i64>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self
+        }
+        pub fn name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+        pub fn title<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.title = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for title: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<ViaObjectSourceFrom> for super::ViaObjectSourceFrom {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: ViaObjectSourceFrom,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                address: value.address?,
+                id: value.id?,
+                name: value.name?,
+                title: value.title?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::ViaObjectSourceFrom> for ViaObjectSourceFrom {
+        fn from(value: super::ViaObjectSourceFrom) -> Self {
+            Self {
+                address: Ok(value.address),
+                id: Ok(value.id),
+                name: Ok(value.name),
+                title: Ok(value.title),
+            }
+        }
+    }
+    #[derive(Clone, Debug)]
+    pub struct ViaObjectSourceTo {
+        address: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+        name: ::std::result::Result<
+            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
+        >,
+    }
+    impl ::std::default::Default for ViaObjectSourceTo {
+        fn default() -> Self {
+            Self {
+                address: Ok(Default::default()),
+                name: Ok(Default::default()),
+            }
+        }
+    }
+    impl ViaObjectSourceTo {
+        pub fn address<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.address = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for address: {e}")
+                });
+            self
+        }
+        pub fn name<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.name = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self
+        }
+    }
+    impl ::std::convert::TryFrom<ViaObjectSourceTo> for super::ViaObjectSourceTo {
+        type Error = super::error::ConversionError;
+        fn try_from(
+            value: ViaObjectSourceTo,
+        ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            Ok(Self {
+                address: value.address?,
+                name: value.name?,
+            })
+        }
+    }
+    impl ::std::convert::From<super::ViaObjectSourceTo> for ViaObjectSourceTo {
+        fn from(value: super::ViaObjectSourceTo) -> Self {
+            Self {
+                address: Ok(value.address),
+                name: Ok(value.name),
+            }
+        }
+    }
 }
 /// Error types.
 pub mod error {
@@ -5139,6 +10838,26 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
         json_schema: crate::schema_registry::json_schema::<crate::AttachmentResponse>,
     },
     crate::schema_registry::SchemaType {
+        name: "AttachmentUpdateInput",
+        rust_name: "AttachmentUpdateInput",
+        round_trip: crate::schema_registry::round_trip::<crate::AttachmentUpdateInput>,
+        json_schema: crate::schema_registry::json_schema::<crate::AttachmentUpdateInput>,
+    },
+    crate::schema_registry::SchemaType {
+        name: "AttachmentUpdateRequest",
+        rust_name: "AttachmentUpdateRequest",
+        round_trip: crate::schema_registry::round_trip::<crate::AttachmentUpdateRequest>,
+        json_schema: crate::schema_registry::json_schema::<
+            crate::AttachmentUpdateRequest,
+        >,
+    },
+    crate::schema_registry::SchemaType {
+        name: "AuditObject",
+        rust_name: "AuditObject",
+        round_trip: crate::schema_registry::round_trip::<crate::AuditObject>,
+        json_schema: crate::schema_registry::json_schema::<crate::AuditObject>,
+    },
+    crate::schema_registry::SchemaType {
         name: "ChildTicketMessageRequest",
         rust_name: "ChildTicketMessageRequest",
         round_trip: crate::schema_registry::round_trip::<
@@ -5153,6 +10872,12 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
         rust_name: "ChildTicketParticipant",
         round_trip: crate::schema_registry::round_trip::<crate::ChildTicketParticipant>,
         json_schema: crate::schema_registry::json_schema::<crate::ChildTicketParticipant>,
+    },
+    crate::schema_registry::SchemaType {
+        name: "CollaboratorObject",
+        rust_name: "CollaboratorObject",
+        round_trip: crate::schema_registry::round_trip::<crate::CollaboratorObject>,
+        json_schema: crate::schema_registry::json_schema::<crate::CollaboratorObject>,
     },
     crate::schema_registry::SchemaType {
         name: "CreateSideConversationAttachmentRequest",
@@ -5175,12 +10900,30 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
         >,
     },
     crate::schema_registry::SchemaType {
+        name: "CursorPageLinks",
+        rust_name: "CursorPageLinks",
+        round_trip: crate::schema_registry::round_trip::<crate::CursorPageLinks>,
+        json_schema: crate::schema_registry::json_schema::<crate::CursorPageLinks>,
+    },
+    crate::schema_registry::SchemaType {
+        name: "CursorPageMeta",
+        rust_name: "CursorPageMeta",
+        round_trip: crate::schema_registry::round_trip::<crate::CursorPageMeta>,
+        json_schema: crate::schema_registry::json_schema::<crate::CursorPageMeta>,
+    },
+    crate::schema_registry::SchemaType {
         name: "EmailAddressParticipant",
         rust_name: "EmailAddressParticipant",
         round_trip: crate::schema_registry::round_trip::<crate::EmailAddressParticipant>,
         json_schema: crate::schema_registry::json_schema::<
             crate::EmailAddressParticipant,
         >,
+    },
+    crate::schema_registry::SchemaType {
+        name: "EmailCCObject",
+        rust_name: "EmailCcObject",
+        round_trip: crate::schema_registry::round_trip::<crate::EmailCcObject>,
+        json_schema: crate::schema_registry::json_schema::<crate::EmailCcObject>,
     },
     crate::schema_registry::SchemaType {
         name: "EmailMessageRequest",
@@ -5217,6 +10960,12 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
         rust_name: "ExternalIds",
         round_trip: crate::schema_registry::round_trip::<crate::ExternalIds>,
         json_schema: crate::schema_registry::json_schema::<crate::ExternalIds>,
+    },
+    crate::schema_registry::SchemaType {
+        name: "FollowerObject",
+        rust_name: "FollowerObject",
+        round_trip: crate::schema_registry::round_trip::<crate::FollowerObject>,
+        json_schema: crate::schema_registry::json_schema::<crate::FollowerObject>,
     },
     crate::schema_registry::SchemaType {
         name: "ImportSideConversationEventsRequest",
@@ -5457,6 +11206,84 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
         json_schema: crate::schema_registry::json_schema::<crate::SlackParticipant>,
     },
     crate::schema_registry::SchemaType {
+        name: "TicketAuditViaObject",
+        rust_name: "TicketAuditViaObject",
+        round_trip: crate::schema_registry::round_trip::<crate::TicketAuditViaObject>,
+        json_schema: crate::schema_registry::json_schema::<crate::TicketAuditViaObject>,
+    },
+    crate::schema_registry::SchemaType {
+        name: "TicketCommentInput",
+        rust_name: "TicketCommentInput",
+        round_trip: crate::schema_registry::round_trip::<crate::TicketCommentInput>,
+        json_schema: crate::schema_registry::json_schema::<crate::TicketCommentInput>,
+    },
+    crate::schema_registry::SchemaType {
+        name: "TicketCommentObject",
+        rust_name: "TicketCommentObject",
+        round_trip: crate::schema_registry::round_trip::<crate::TicketCommentObject>,
+        json_schema: crate::schema_registry::json_schema::<crate::TicketCommentObject>,
+    },
+    crate::schema_registry::SchemaType {
+        name: "TicketCommentsResponse",
+        rust_name: "TicketCommentsResponse",
+        round_trip: crate::schema_registry::round_trip::<crate::TicketCommentsResponse>,
+        json_schema: crate::schema_registry::json_schema::<crate::TicketCommentsResponse>,
+    },
+    crate::schema_registry::SchemaType {
+        name: "TicketCreateInput",
+        rust_name: "TicketCreateInput",
+        round_trip: crate::schema_registry::round_trip::<crate::TicketCreateInput>,
+        json_schema: crate::schema_registry::json_schema::<crate::TicketCreateInput>,
+    },
+    crate::schema_registry::SchemaType {
+        name: "TicketCreateRequest",
+        rust_name: "TicketCreateRequest",
+        round_trip: crate::schema_registry::round_trip::<crate::TicketCreateRequest>,
+        json_schema: crate::schema_registry::json_schema::<crate::TicketCreateRequest>,
+    },
+    crate::schema_registry::SchemaType {
+        name: "TicketCustomFieldValue",
+        rust_name: "TicketCustomFieldValue",
+        round_trip: crate::schema_registry::round_trip::<crate::TicketCustomFieldValue>,
+        json_schema: crate::schema_registry::json_schema::<crate::TicketCustomFieldValue>,
+    },
+    crate::schema_registry::SchemaType {
+        name: "TicketObject",
+        rust_name: "TicketObject",
+        round_trip: crate::schema_registry::round_trip::<crate::TicketObject>,
+        json_schema: crate::schema_registry::json_schema::<crate::TicketObject>,
+    },
+    crate::schema_registry::SchemaType {
+        name: "TicketRequesterInput",
+        rust_name: "TicketRequesterInput",
+        round_trip: crate::schema_registry::round_trip::<crate::TicketRequesterInput>,
+        json_schema: crate::schema_registry::json_schema::<crate::TicketRequesterInput>,
+    },
+    crate::schema_registry::SchemaType {
+        name: "TicketResponse",
+        rust_name: "TicketResponse",
+        round_trip: crate::schema_registry::round_trip::<crate::TicketResponse>,
+        json_schema: crate::schema_registry::json_schema::<crate::TicketResponse>,
+    },
+    crate::schema_registry::SchemaType {
+        name: "TicketUpdateInput",
+        rust_name: "TicketUpdateInput",
+        round_trip: crate::schema_registry::round_trip::<crate::TicketUpdateInput>,
+        json_schema: crate::schema_registry::json_schema::<crate::TicketUpdateInput>,
+    },
+    crate::schema_registry::SchemaType {
+        name: "TicketUpdateRequest",
+        rust_name: "TicketUpdateRequest",
+        round_trip: crate::schema_registry::round_trip::<crate::TicketUpdateRequest>,
+        json_schema: crate::schema_registry::json_schema::<crate::TicketUpdateRequest>,
+    },
+    crate::schema_registry::SchemaType {
+        name: "TicketUpdateResponse",
+        rust_name: "TicketUpdateResponse",
+        round_trip: crate::schema_registry::round_trip::<crate::TicketUpdateResponse>,
+        json_schema: crate::schema_registry::json_schema::<crate::TicketUpdateResponse>,
+    },
+    crate::schema_registry::SchemaType {
         name: "UpdateSideConversationRequest",
         rust_name: "UpdateSideConversationRequest",
         round_trip: crate::schema_registry::round_trip::<
@@ -5483,5 +11310,11 @@ pub const SCHEMA_TYPES: &[crate::schema_registry::SchemaType] = &[
         rust_name: "Via",
         round_trip: crate::schema_registry::round_trip::<crate::Via>,
         json_schema: crate::schema_registry::json_schema::<crate::Via>,
+    },
+    crate::schema_registry::SchemaType {
+        name: "ViaObject",
+        rust_name: "ViaObject",
+        round_trip: crate::schema_registry::round_trip::<crate::ViaObject>,
+        json_schema: crate::schema_registry::json_schema::<crate::ViaObject>,
     },
 ];

@@ -31,6 +31,58 @@ impl ::std::convert::From<Attachment> for AttachmentResponse {
         Self::new(value)
     }
 }
+impl AttachmentUpdateInput {
+    /**A `AttachmentUpdateInput` from its required properties; set the others with the chained methods.
+
+- `malware_access_override`: If true, allows access to attachments with detected malware.
+*/
+    ///
+    /**The shortest valid `AttachmentUpdateInput`:
+
+```
+use zendesk_models::*;
+
+let value = AttachmentUpdateInput::new(true);
+let json = serde_json::to_value(&value).unwrap();
+assert!(zendesk_validate::schema("AttachmentUpdateInput").unwrap().is_valid(&json), "{json}");
+assert_eq!(serde_json::from_value::<AttachmentUpdateInput>(json).unwrap(), value);
+```*/
+    #[allow(clippy::new_without_default)]
+    pub fn new(malware_access_override: bool) -> Self {
+        Self {
+            malware_access_override: malware_access_override,
+        }
+    }
+}
+impl AttachmentUpdateRequest {
+    /**A `AttachmentUpdateRequest` from its required properties; set the others with the chained methods.
+
+- `attachment`:
+*/
+    ///
+    /**The shortest valid `AttachmentUpdateRequest`:
+
+```
+use zendesk_models::*;
+
+let value = AttachmentUpdateRequest::new(AttachmentUpdateInput::new(true));
+let json = serde_json::to_value(&value).unwrap();
+assert!(zendesk_validate::schema("AttachmentUpdateRequest").unwrap().is_valid(&json), "{json}");
+assert_eq!(serde_json::from_value::<AttachmentUpdateRequest>(json).unwrap(), value);
+```*/
+    #[allow(clippy::new_without_default)]
+    pub fn new(attachment: impl ::std::convert::Into<AttachmentUpdateInput>) -> Self {
+        Self {
+            attachment: attachment.into(),
+        }
+    }
+}
+impl ::std::convert::From<AttachmentUpdateInput> for AttachmentUpdateRequest {
+    ///A `AttachmentUpdateRequest` whose `attachment` is the given `AttachmentUpdateInput`.
+    fn from(value: AttachmentUpdateInput) -> Self {
+        Self::new(value)
+    }
+}
 impl ChildTicketMessageRequest {
     /**A `ChildTicketMessageRequest` from its required properties; set the others with the chained methods.
 
@@ -74,7 +126,7 @@ assert_eq!(serde_json::from_value::<ChildTicketMessageRequest>(json).unwrap(), v
             Item = impl ::std::convert::Into<::std::string::String>,
         >,
     ) -> Self {
-        self.attachment_ids.extend(items.into_iter().map(::std::convert::Into::into));
+        self.attachment_ids.extend(items.into_iter().map(|item| item.into()));
         self
     }
     ///Sets `body`.
@@ -166,6 +218,43 @@ assert_eq!(serde_json::from_value::<ChildTicketParticipant>(json).unwrap(), valu
     ///Sets `support_agent_id`.
     pub fn support_agent_id(mut self, value: i64) -> Self {
         self.support_agent_id = ::std::option::Option::Some(value);
+        self
+    }
+}
+impl CollaboratorObject {
+    ///A `CollaboratorObject` with every optional property unset.
+    ///
+    /**The shortest valid `CollaboratorObject`:
+
+```
+use zendesk_models::*;
+
+let value = CollaboratorObject::new();
+let json = serde_json::to_value(&value).unwrap();
+assert!(zendesk_validate::schema("CollaboratorObject").unwrap().is_valid(&json), "{json}");
+assert_eq!(serde_json::from_value::<CollaboratorObject>(json).unwrap(), value);
+```*/
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            email: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `email`.
+    pub fn email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email = ::std::option::Option::Some(value.into());
+        self
+    }
+    ///Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -298,6 +387,58 @@ assert_eq!(serde_json::from_value::<EmailAddressParticipant>(json).unwrap(), val
         self
     }
 }
+impl EmailCcObject {
+    ///A `EmailCCObject` with every optional property unset.
+    ///
+    /**The shortest valid `EmailCCObject`:
+
+```
+use zendesk_models::*;
+
+let value = EmailCcObject::new();
+let json = serde_json::to_value(&value).unwrap();
+assert!(zendesk_validate::schema("EmailCCObject").unwrap().is_valid(&json), "{json}");
+assert_eq!(serde_json::from_value::<EmailCcObject>(json).unwrap(), value);
+```*/
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            action: ::std::default::Default::default(),
+            user_email: ::std::default::Default::default(),
+            user_id: ::std::default::Default::default(),
+            user_name: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `action`.
+    pub fn action(
+        mut self,
+        value: impl ::std::convert::Into<EmailCcObjectAction>,
+    ) -> Self {
+        self.action = ::std::option::Option::Some(value.into());
+        self
+    }
+    ///Sets `user_email`.
+    pub fn user_email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_email = ::std::option::Option::Some(value.into());
+        self
+    }
+    ///Sets `user_id`.
+    pub fn user_id(mut self, value: i64) -> Self {
+        self.user_id = ::std::option::Option::Some(value);
+        self
+    }
+    ///Sets `user_name`.
+    pub fn user_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_name = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 impl EmailMessageRequest {
     /**A `EmailMessageRequest` from its required properties; set the others with the chained methods.
 
@@ -341,7 +482,7 @@ assert_eq!(serde_json::from_value::<EmailMessageRequest>(json).unwrap(), value);
             Item = impl ::std::convert::Into<::std::string::String>,
         >,
     ) -> Self {
-        self.attachment_ids.extend(items.into_iter().map(::std::convert::Into::into));
+        self.attachment_ids.extend(items.into_iter().map(|item| item.into()));
         self
     }
     ///Sets `body`.
@@ -434,6 +575,49 @@ assert_eq!(serde_json::from_value::<EmailUserParticipant>(json).unwrap(), value)
         Self { user_id: user_id }
     }
 }
+impl FollowerObject {
+    ///A `FollowerObject` with every optional property unset.
+    ///
+    /**The shortest valid `FollowerObject`:
+
+```
+use zendesk_models::*;
+
+let value = FollowerObject::new();
+let json = serde_json::to_value(&value).unwrap();
+assert!(zendesk_validate::schema("FollowerObject").unwrap().is_valid(&json), "{json}");
+assert_eq!(serde_json::from_value::<FollowerObject>(json).unwrap(), value);
+```*/
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            action: ::std::default::Default::default(),
+            user_email: ::std::default::Default::default(),
+            user_id: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `action`.
+    pub fn action(
+        mut self,
+        value: impl ::std::convert::Into<FollowerObjectAction>,
+    ) -> Self {
+        self.action = ::std::option::Option::Some(value.into());
+        self
+    }
+    ///Sets `user_email`.
+    pub fn user_email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_email = ::std::option::Option::Some(value.into());
+        self
+    }
+    ///Sets `user_id`.
+    pub fn user_id(mut self, value: i64) -> Self {
+        self.user_id = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl ImportSideConversationEventsRequest {
     /**A `ImportSideConversationEventsRequest` from its required properties; set the others with the chained methods.
 
@@ -471,7 +655,7 @@ assert_eq!(serde_json::from_value::<ImportSideConversationEventsRequest>(json).u
             Item = impl ::std::convert::Into<SideConversationEventImport>,
         >,
     ) -> Self {
-        self.events.extend(items.into_iter().map(::std::convert::Into::into));
+        self.events.extend(items.into_iter().map(|item| item.into()));
         self
     }
 }
@@ -517,7 +701,7 @@ assert_eq!(serde_json::from_value::<ImportSideConversationRequest>(json).unwrap(
             Item = impl ::std::convert::Into<SideConversationEventImport>,
         >,
     ) -> Self {
-        self.events.extend(items.into_iter().map(::std::convert::Into::into));
+        self.events.extend(items.into_iter().map(|item| item.into()));
         self
     }
 }
@@ -590,7 +774,7 @@ assert_eq!(serde_json::from_value::<MsTeamsMessageRequest>(json).unwrap(), value
             Item = impl ::std::convert::Into<::std::string::String>,
         >,
     ) -> Self {
-        self.attachment_ids.extend(items.into_iter().map(::std::convert::Into::into));
+        self.attachment_ids.extend(items.into_iter().map(|item| item.into()));
         self
     }
     ///Sets `body`.
@@ -802,7 +986,7 @@ assert_eq!(serde_json::from_value::<SideConversationEventExportResponse>(json).u
             Item = impl ::std::convert::Into<SideConversationEvent>,
         >,
     ) -> Self {
-        self.events.extend(items.into_iter().map(::std::convert::Into::into));
+        self.events.extend(items.into_iter().map(|item| item.into()));
         self
     }
 }
@@ -913,7 +1097,7 @@ assert_eq!(serde_json::from_value::<SideConversationEventListResponse>(json).unw
             Item = impl ::std::convert::Into<SideConversationEvent>,
         >,
     ) -> Self {
-        self.events.extend(items.into_iter().map(::std::convert::Into::into));
+        self.events.extend(items.into_iter().map(|item| item.into()));
         self
     }
 }
@@ -1025,8 +1209,7 @@ assert_eq!(serde_json::from_value::<SideConversationListResponse>(json).unwrap()
             Item = impl ::std::convert::Into<SideConversation>,
         >,
     ) -> Self {
-        self.side_conversations
-            .extend(items.into_iter().map(::std::convert::Into::into));
+        self.side_conversations.extend(items.into_iter().map(|item| item.into()));
         self
     }
 }
@@ -1140,7 +1323,7 @@ assert_eq!(serde_json::from_value::<SlackMessageRequest>(json).unwrap(), value);
             Item = impl ::std::convert::Into<::std::string::String>,
         >,
     ) -> Self {
-        self.attachment_ids.extend(items.into_iter().map(::std::convert::Into::into));
+        self.attachment_ids.extend(items.into_iter().map(|item| item.into()));
         self
     }
     ///Sets `body`.
@@ -1226,6 +1409,990 @@ assert_eq!(serde_json::from_value::<SlackParticipant>(json).unwrap(), value);
             slack_channel_id: slack_channel_id.into(),
             slack_workspace_id: slack_workspace_id.into(),
         }
+    }
+}
+impl TicketCommentInput {
+    ///A `TicketCommentInput` with every optional property unset.
+    ///
+    /**The shortest valid `TicketCommentInput`:
+
+```
+use zendesk_models::*;
+
+let value = TicketCommentInput::new();
+let json = serde_json::to_value(&value).unwrap();
+assert!(zendesk_validate::schema("TicketCommentInput").unwrap().is_valid(&json), "{json}");
+assert_eq!(serde_json::from_value::<TicketCommentInput>(json).unwrap(), value);
+```*/
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            author_id: ::std::default::Default::default(),
+            body: ::std::default::Default::default(),
+            html_body: ::std::default::Default::default(),
+            public: ::std::default::Default::default(),
+            uploads: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `author_id`.
+    pub fn author_id(mut self, value: i64) -> Self {
+        self.author_id = ::std::option::Option::Some(value);
+        self
+    }
+    ///Sets `body`.
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(value.into());
+        self
+    }
+    ///Sets `html_body`.
+    pub fn html_body(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.html_body = ::std::option::Option::Some(value.into());
+        self
+    }
+    ///Sets `public`.
+    pub fn public(mut self, value: bool) -> Self {
+        self.public = ::std::option::Option::Some(value);
+        self
+    }
+    ///Adds one item to `uploads`.
+    pub fn upload(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.uploads.push(item.into());
+        self
+    }
+    ///Adds every item to `uploads`.
+    pub fn uploads(
+        mut self,
+        items: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.uploads.extend(items.into_iter().map(|item| item.into()));
+        self
+    }
+}
+impl TicketCommentsResponse {
+    /**A `TicketCommentsResponse` from its required properties; set the others with the chained methods.
+
+- `comments`:
+*/
+    ///
+    /**The shortest valid `TicketCommentsResponse`:
+
+```
+use zendesk_models::*;
+
+let value = TicketCommentsResponse::new([TicketCommentObject::default()]);
+let json = serde_json::to_value(&value).unwrap();
+assert!(zendesk_validate::schema("TicketCommentsResponse").unwrap().is_valid(&json), "{json}");
+assert_eq!(serde_json::from_value::<TicketCommentsResponse>(json).unwrap(), value);
+```*/
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        comments: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<TicketCommentObject>,
+        >,
+    ) -> Self {
+        Self {
+            comments: comments.into_iter().map(::std::convert::Into::into).collect(),
+            count: ::std::default::Default::default(),
+            links: ::std::default::Default::default(),
+            meta: ::std::default::Default::default(),
+            next_page: ::std::default::Default::default(),
+            previous_page: ::std::default::Default::default(),
+            users: ::std::default::Default::default(),
+        }
+    }
+    ///Adds one item to `comments`.
+    pub fn comment(
+        mut self,
+        item: impl ::std::convert::Into<TicketCommentObject>,
+    ) -> Self {
+        self.comments.push(item.into());
+        self
+    }
+    ///Adds every item to `comments`.
+    pub fn comments(
+        mut self,
+        items: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<TicketCommentObject>,
+        >,
+    ) -> Self {
+        self.comments.extend(items.into_iter().map(|item| item.into()));
+        self
+    }
+}
+impl TicketCreateInput {
+    /**A `TicketCreateInput` from its required properties; set the others with the chained methods.
+
+- `comment`:
+*/
+    ///
+    /**The shortest valid `TicketCreateInput`:
+
+```
+use zendesk_models::*;
+
+let value = TicketCreateInput::new(TicketCommentInput::new());
+let json = serde_json::to_value(&value).unwrap();
+assert!(zendesk_validate::schema("TicketCreateInput").unwrap().is_valid(&json), "{json}");
+assert_eq!(serde_json::from_value::<TicketCreateInput>(json).unwrap(), value);
+```*/
+    #[allow(clippy::new_without_default)]
+    pub fn new(comment: impl ::std::convert::Into<TicketCommentInput>) -> Self {
+        Self {
+            assignee_email: ::std::default::Default::default(),
+            assignee_id: ::std::default::Default::default(),
+            attribute_value_ids: ::std::default::Default::default(),
+            brand_id: ::std::default::Default::default(),
+            collaborator_ids: ::std::default::Default::default(),
+            collaborators: ::std::default::Default::default(),
+            comment: comment.into(),
+            custom_fields: ::std::default::Default::default(),
+            custom_status_id: ::std::default::Default::default(),
+            due_at: ::std::default::Default::default(),
+            email_cc_ids: ::std::default::Default::default(),
+            email_ccs: ::std::default::Default::default(),
+            external_id: ::std::default::Default::default(),
+            follower_ids: ::std::default::Default::default(),
+            followers: ::std::default::Default::default(),
+            group_id: ::std::default::Default::default(),
+            macro_ids: ::std::default::Default::default(),
+            organization_id: ::std::default::Default::default(),
+            priority: ::std::default::Default::default(),
+            problem_id: ::std::default::Default::default(),
+            raw_subject: ::std::default::Default::default(),
+            recipient: ::std::default::Default::default(),
+            requester: ::std::default::Default::default(),
+            requester_id: ::std::default::Default::default(),
+            sharing_agreement_ids: ::std::default::Default::default(),
+            status: ::std::default::Default::default(),
+            subject: ::std::default::Default::default(),
+            submitter_id: ::std::default::Default::default(),
+            tags: ::std::default::Default::default(),
+            ticket_form_id: ::std::default::Default::default(),
+            type_: ::std::default::Default::default(),
+            via_followup_source_id: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `assignee_email`.
+    pub fn assignee_email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.assignee_email = ::std::option::Option::Some(value.into());
+        self
+    }
+    ///Sets `assignee_id`.
+    pub fn assignee_id(mut self, value: i64) -> Self {
+        self.assignee_id = ::std::option::Option::Some(value);
+        self
+    }
+    ///Adds one item to `attribute_value_ids`.
+    pub fn attribute_value_id(mut self, item: i64) -> Self {
+        self.attribute_value_ids.push(item);
+        self
+    }
+    ///Adds every item to `attribute_value_ids`.
+    pub fn attribute_value_ids(
+        mut self,
+        items: impl ::std::iter::IntoIterator<Item = i64>,
+    ) -> Self {
+        self.attribute_value_ids.extend(items.into_iter().map(|item| item));
+        self
+    }
+    ///Sets `brand_id`.
+    pub fn brand_id(mut self, value: i64) -> Self {
+        self.brand_id = ::std::option::Option::Some(value);
+        self
+    }
+    ///Adds one item to `collaborator_ids`.
+    pub fn collaborator_id(mut self, item: i64) -> Self {
+        self.collaborator_ids.push(item);
+        self
+    }
+    ///Adds every item to `collaborator_ids`.
+    pub fn collaborator_ids(
+        mut self,
+        items: impl ::std::iter::IntoIterator<Item = i64>,
+    ) -> Self {
+        self.collaborator_ids.extend(items.into_iter().map(|item| item));
+        self
+    }
+    ///Adds one item to `collaborators`.
+    pub fn collaborator(
+        mut self,
+        item: impl ::std::convert::Into<CollaboratorObject>,
+    ) -> Self {
+        self.collaborators.push(item.into());
+        self
+    }
+    ///Adds every item to `collaborators`.
+    pub fn collaborators(
+        mut self,
+        items: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<CollaboratorObject>,
+        >,
+    ) -> Self {
+        self.collaborators.extend(items.into_iter().map(|item| item.into()));
+        self
+    }
+    ///Adds one item to `custom_fields`.
+    pub fn custom_field(
+        mut self,
+        item: impl ::std::convert::Into<TicketCustomFieldValue>,
+    ) -> Self {
+        self.custom_fields.push(item.into());
+        self
+    }
+    ///Adds every item to `custom_fields`.
+    pub fn custom_fields(
+        mut self,
+        items: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<TicketCustomFieldValue>,
+        >,
+    ) -> Self {
+        self.custom_fields.extend(items.into_iter().map(|item| item.into()));
+        self
+    }
+    ///Sets `custom_status_id`.
+    pub fn custom_status_id(mut self, value: i64) -> Self {
+        self.custom_status_id = ::std::option::Option::Some(value);
+        self
+    }
+    ///Sets `due_at`.
+    pub fn due_at(mut self, value: impl ::std::convert::Into<crate::Timestamp>) -> Self {
+        self.due_at = ::std::option::Option::Some(value.into());
+        self
+    }
+    ///Adds one item to `email_cc_ids`.
+    pub fn email_cc_id(mut self, item: i64) -> Self {
+        self.email_cc_ids.push(item);
+        self
+    }
+    ///Adds every item to `email_cc_ids`.
+    pub fn email_cc_ids(
+        mut self,
+        items: impl ::std::iter::IntoIterator<Item = i64>,
+    ) -> Self {
+        self.email_cc_ids.extend(items.into_iter().map(|item| item));
+        self
+    }
+    ///Adds one item to `email_ccs`.
+    pub fn email_cc(mut self, item: impl ::std::convert::Into<EmailCcObject>) -> Self {
+        self.email_ccs.push(item.into());
+        self
+    }
+    ///Adds every item to `email_ccs`.
+    pub fn email_ccs(
+        mut self,
+        items: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<EmailCcObject>,
+        >,
+    ) -> Self {
+        self.email_ccs.extend(items.into_iter().map(|item| item.into()));
+        self
+    }
+    ///Sets `external_id`.
+    pub fn external_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.external_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    ///Adds one item to `follower_ids`.
+    pub fn follower_id(mut self, item: i64) -> Self {
+        self.follower_ids.push(item);
+        self
+    }
+    ///Adds every item to `follower_ids`.
+    pub fn follower_ids(
+        mut self,
+        items: impl ::std::iter::IntoIterator<Item = i64>,
+    ) -> Self {
+        self.follower_ids.extend(items.into_iter().map(|item| item));
+        self
+    }
+    ///Adds one item to `followers`.
+    pub fn follower(mut self, item: impl ::std::convert::Into<FollowerObject>) -> Self {
+        self.followers.push(item.into());
+        self
+    }
+    ///Adds every item to `followers`.
+    pub fn followers(
+        mut self,
+        items: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<FollowerObject>,
+        >,
+    ) -> Self {
+        self.followers.extend(items.into_iter().map(|item| item.into()));
+        self
+    }
+    ///Sets `group_id`.
+    pub fn group_id(mut self, value: i64) -> Self {
+        self.group_id = ::std::option::Option::Some(value);
+        self
+    }
+    ///Adds one item to `macro_ids`.
+    pub fn macro_id(mut self, item: i64) -> Self {
+        self.macro_ids.push(item);
+        self
+    }
+    ///Adds every item to `macro_ids`.
+    pub fn macro_ids(
+        mut self,
+        items: impl ::std::iter::IntoIterator<Item = i64>,
+    ) -> Self {
+        self.macro_ids.extend(items.into_iter().map(|item| item));
+        self
+    }
+    ///Sets `organization_id`.
+    pub fn organization_id(mut self, value: i64) -> Self {
+        self.organization_id = ::std::option::Option::Some(value);
+        self
+    }
+    ///Sets `priority`.
+    pub fn priority(
+        mut self,
+        value: impl ::std::convert::Into<TicketCreateInputPriority>,
+    ) -> Self {
+        self.priority = ::std::option::Option::Some(value.into());
+        self
+    }
+    ///Sets `problem_id`.
+    pub fn problem_id(mut self, value: i64) -> Self {
+        self.problem_id = ::std::option::Option::Some(value);
+        self
+    }
+    ///Sets `raw_subject`.
+    pub fn raw_subject(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.raw_subject = ::std::option::Option::Some(value.into());
+        self
+    }
+    ///Sets `recipient`.
+    pub fn recipient(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.recipient = ::std::option::Option::Some(value.into());
+        self
+    }
+    ///Sets `requester`.
+    pub fn requester(
+        mut self,
+        value: impl ::std::convert::Into<TicketRequesterInput>,
+    ) -> Self {
+        self.requester = ::std::option::Option::Some(value.into());
+        self
+    }
+    ///Sets `requester_id`.
+    pub fn requester_id(mut self, value: i64) -> Self {
+        self.requester_id = ::std::option::Option::Some(value);
+        self
+    }
+    ///Adds one item to `sharing_agreement_ids`.
+    pub fn sharing_agreement_id(mut self, item: i64) -> Self {
+        self.sharing_agreement_ids.push(item);
+        self
+    }
+    ///Adds every item to `sharing_agreement_ids`.
+    pub fn sharing_agreement_ids(
+        mut self,
+        items: impl ::std::iter::IntoIterator<Item = i64>,
+    ) -> Self {
+        self.sharing_agreement_ids.extend(items.into_iter().map(|item| item));
+        self
+    }
+    ///Sets `status`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<TicketCreateInputStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    ///Sets `subject`.
+    pub fn subject(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.subject = ::std::option::Option::Some(value.into());
+        self
+    }
+    ///Sets `submitter_id`.
+    pub fn submitter_id(mut self, value: i64) -> Self {
+        self.submitter_id = ::std::option::Option::Some(value);
+        self
+    }
+    ///Adds one item to `tags`.
+    pub fn tag(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tags.push(item.into());
+        self
+    }
+    ///Adds every item to `tags`.
+    pub fn tags(
+        mut self,
+        items: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.tags.extend(items.into_iter().map(|item| item.into()));
+        self
+    }
+    ///Sets `ticket_form_id`.
+    pub fn ticket_form_id(mut self, value: i64) -> Self {
+        self.ticket_form_id = ::std::option::Option::Some(value);
+        self
+    }
+    ///Sets `type`.
+    pub fn type_(
+        mut self,
+        value: impl ::std::convert::Into<TicketCreateInputType>,
+    ) -> Self {
+        self.type_ = ::std::option::Option::Some(value.into());
+        self
+    }
+    ///Sets `via_followup_source_id`.
+    pub fn via_followup_source_id(mut self, value: i64) -> Self {
+        self.via_followup_source_id = ::std::option::Option::Some(value);
+        self
+    }
+}
+impl ::std::convert::From<TicketCommentInput> for TicketCreateInput {
+    ///A `TicketCreateInput` whose `comment` is the given `TicketCommentInput`.
+    fn from(value: TicketCommentInput) -> Self {
+        Self::new(value)
+    }
+}
+impl TicketCreateRequest {
+    /**A `TicketCreateRequest` from its required properties; set the others with the chained methods.
+
+- `ticket`:
+*/
+    ///
+    /**The shortest valid `TicketCreateRequest`:
+
+```
+use zendesk_models::*;
+
+let value = TicketCreateRequest::new(TicketCreateInput::new(TicketCommentInput::new()));
+let json = serde_json::to_value(&value).unwrap();
+assert!(zendesk_validate::schema("TicketCreateRequest").unwrap().is_valid(&json), "{json}");
+assert_eq!(serde_json::from_value::<TicketCreateRequest>(json).unwrap(), value);
+```*/
+    #[allow(clippy::new_without_default)]
+    pub fn new(ticket: impl ::std::convert::Into<TicketCreateInput>) -> Self {
+        Self { ticket: ticket.into() }
+    }
+}
+impl ::std::convert::From<TicketCreateInput> for TicketCreateRequest {
+    ///A `TicketCreateRequest` whose `ticket` is the given `TicketCreateInput`.
+    fn from(value: TicketCreateInput) -> Self {
+        Self::new(value)
+    }
+}
+impl TicketCustomFieldValue {
+    /**A `TicketCustomFieldValue` from its required properties; set the others with the chained methods.
+
+- `id`: The custom field's id.
+*/
+    ///
+    /**The shortest valid `TicketCustomFieldValue`:
+
+```
+use zendesk_models::*;
+
+let value = TicketCustomFieldValue::new(1);
+let json = serde_json::to_value(&value).unwrap();
+assert!(zendesk_validate::schema("TicketCustomFieldValue").unwrap().is_valid(&json), "{json}");
+assert_eq!(serde_json::from_value::<TicketCustomFieldValue>(json).unwrap(), value);
+```*/
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: i64) -> Self {
+        Self {
+            id: id,
+            value: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `value`.
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::serde_json::Value>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+impl TicketObject {
+    /**A `TicketObject` from its required properties; set the others with the chained methods.
+
+- `requester_id`: The user who requested this ticket
+*/
+    ///
+    /**The shortest valid `TicketObject`:
+
+```
+use zendesk_models::*;
+
+let value = TicketObject::new(1);
+let json = serde_json::to_value(&value).unwrap();
+assert!(zendesk_validate::schema("TicketObject").unwrap().is_valid(&json), "{json}");
+assert_eq!(serde_json::from_value::<TicketObject>(json).unwrap(), value);
+```*/
+    #[allow(clippy::new_without_default)]
+    pub fn new(requester_id: i64) -> Self {
+        Self {
+            allow_attachments: ::std::default::Default::default(),
+            allow_channelback: ::std::default::Default::default(),
+            assignee_id: ::std::default::Default::default(),
+            brand_id: ::std::default::Default::default(),
+            collaborator_ids: ::std::default::Default::default(),
+            created_at: ::std::default::Default::default(),
+            custom_fields: ::std::default::Default::default(),
+            custom_status_id: ::std::default::Default::default(),
+            description: ::std::default::Default::default(),
+            due_at: ::std::default::Default::default(),
+            email_cc_ids: ::std::default::Default::default(),
+            encoded_id: ::std::default::Default::default(),
+            external_id: ::std::default::Default::default(),
+            fields: ::std::default::Default::default(),
+            follower_ids: ::std::default::Default::default(),
+            followup_ids: ::std::default::Default::default(),
+            forum_topic_id: ::std::default::Default::default(),
+            from_messaging_channel: ::std::default::Default::default(),
+            generated_timestamp: ::std::default::Default::default(),
+            group_id: ::std::default::Default::default(),
+            has_incidents: ::std::default::Default::default(),
+            id: ::std::default::Default::default(),
+            is_public: ::std::default::Default::default(),
+            organization_id: ::std::default::Default::default(),
+            priority: ::std::default::Default::default(),
+            problem_id: ::std::default::Default::default(),
+            raw_subject: ::std::default::Default::default(),
+            recipient: ::std::default::Default::default(),
+            requester_id: requester_id,
+            satisfaction_rating: ::std::default::Default::default(),
+            sharing_agreement_ids: ::std::default::Default::default(),
+            status: ::std::default::Default::default(),
+            subject: ::std::default::Default::default(),
+            submitter_id: ::std::default::Default::default(),
+            tags: ::std::default::Default::default(),
+            ticket_form_id: ::std::default::Default::default(),
+            type_: ::std::default::Default::default(),
+            updated_at: ::std::default::Default::default(),
+            url: ::std::default::Default::default(),
+            via: ::std::default::Default::default(),
+        }
+    }
+}
+impl TicketRequesterInput {
+    /**A `TicketRequesterInput` from its required properties; set the others with the chained methods.
+
+- `email`:
+*/
+    ///
+    /**The shortest valid `TicketRequesterInput`:
+
+```
+use zendesk_models::*;
+
+let value = TicketRequesterInput::new("someone@example.com");
+let json = serde_json::to_value(&value).unwrap();
+assert!(zendesk_validate::schema("TicketRequesterInput").unwrap().is_valid(&json), "{json}");
+assert_eq!(serde_json::from_value::<TicketRequesterInput>(json).unwrap(), value);
+```*/
+    #[allow(clippy::new_without_default)]
+    pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            email: email.into(),
+            locale_id: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+        }
+    }
+    ///Sets `locale_id`.
+    pub fn locale_id(mut self, value: i64) -> Self {
+        self.locale_id = ::std::option::Option::Some(value);
+        self
+    }
+    ///Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+impl TicketResponse {
+    /**A `TicketResponse` from its required properties; set the others with the chained methods.
+
+- `ticket`:
+*/
+    ///
+    /**The shortest valid `TicketResponse`:
+
+```
+use zendesk_models::*;
+
+let value = TicketResponse::new(TicketObject::new(1));
+let json = serde_json::to_value(&value).unwrap();
+assert!(zendesk_validate::schema("TicketResponse").unwrap().is_valid(&json), "{json}");
+assert_eq!(serde_json::from_value::<TicketResponse>(json).unwrap(), value);
+```*/
+    #[allow(clippy::new_without_default)]
+    pub fn new(ticket: impl ::std::convert::Into<TicketObject>) -> Self {
+        Self {
+            audit: ::std::default::Default::default(),
+            ticket: ticket.into(),
+        }
+    }
+}
+impl ::std::convert::From<TicketObject> for TicketResponse {
+    ///A `TicketResponse` whose `ticket` is the given `TicketObject`.
+    fn from(value: TicketObject) -> Self {
+        Self::new(value)
+    }
+}
+impl TicketUpdateInput {
+    ///A `TicketUpdateInput` with every optional property unset.
+    ///
+    /**The shortest valid `TicketUpdateInput`:
+
+```
+use zendesk_models::*;
+
+let value = TicketUpdateInput::new();
+let json = serde_json::to_value(&value).unwrap();
+assert!(zendesk_validate::schema("TicketUpdateInput").unwrap().is_valid(&json), "{json}");
+assert_eq!(serde_json::from_value::<TicketUpdateInput>(json).unwrap(), value);
+```*/
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            additional_collaborators: ::std::default::Default::default(),
+            assignee_email: ::std::default::Default::default(),
+            assignee_id: ::std::default::Default::default(),
+            attribute_value_ids: ::std::default::Default::default(),
+            collaborator_ids: ::std::default::Default::default(),
+            comment: ::std::default::Default::default(),
+            custom_fields: ::std::default::Default::default(),
+            custom_status_id: ::std::default::Default::default(),
+            due_at: ::std::default::Default::default(),
+            email_ccs: ::std::default::Default::default(),
+            external_id: ::std::default::Default::default(),
+            followers: ::std::default::Default::default(),
+            group_id: ::std::default::Default::default(),
+            organization_id: ::std::default::Default::default(),
+            priority: ::std::default::Default::default(),
+            problem_id: ::std::default::Default::default(),
+            requester_id: ::std::default::Default::default(),
+            safe_update: ::std::default::Default::default(),
+            sharing_agreement_ids: ::std::default::Default::default(),
+            status: ::std::default::Default::default(),
+            subject: ::std::default::Default::default(),
+            tags: ::std::default::Default::default(),
+            type_: ::std::default::Default::default(),
+            updated_stamp: ::std::default::Default::default(),
+        }
+    }
+    ///Adds one item to `additional_collaborators`.
+    pub fn additional_collaborator(
+        mut self,
+        item: impl ::std::convert::Into<CollaboratorObject>,
+    ) -> Self {
+        self.additional_collaborators.push(item.into());
+        self
+    }
+    ///Adds every item to `additional_collaborators`.
+    pub fn additional_collaborators(
+        mut self,
+        items: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<CollaboratorObject>,
+        >,
+    ) -> Self {
+        self.additional_collaborators.extend(items.into_iter().map(|item| item.into()));
+        self
+    }
+    ///Sets `assignee_email`.
+    pub fn assignee_email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.assignee_email = ::std::option::Option::Some(value.into());
+        self
+    }
+    ///Sets `assignee_id`.
+    pub fn assignee_id(mut self, value: i64) -> Self {
+        self.assignee_id = ::std::option::Option::Some(value);
+        self
+    }
+    ///Adds one item to `attribute_value_ids`.
+    pub fn attribute_value_id(mut self, item: i64) -> Self {
+        self.attribute_value_ids.push(item);
+        self
+    }
+    ///Adds every item to `attribute_value_ids`.
+    pub fn attribute_value_ids(
+        mut self,
+        items: impl ::std::iter::IntoIterator<Item = i64>,
+    ) -> Self {
+        self.attribute_value_ids.extend(items.into_iter().map(|item| item));
+        self
+    }
+    ///Adds one item to `collaborator_ids`.
+    pub fn collaborator_id(mut self, item: i64) -> Self {
+        self.collaborator_ids.push(item);
+        self
+    }
+    ///Adds every item to `collaborator_ids`.
+    pub fn collaborator_ids(
+        mut self,
+        items: impl ::std::iter::IntoIterator<Item = i64>,
+    ) -> Self {
+        self.collaborator_ids.extend(items.into_iter().map(|item| item));
+        self
+    }
+    ///Sets `comment`.
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<TicketCommentInput>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(value.into());
+        self
+    }
+    ///Adds one item to `custom_fields`.
+    pub fn custom_field(
+        mut self,
+        item: impl ::std::convert::Into<TicketCustomFieldValue>,
+    ) -> Self {
+        self.custom_fields.push(item.into());
+        self
+    }
+    ///Adds every item to `custom_fields`.
+    pub fn custom_fields(
+        mut self,
+        items: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<TicketCustomFieldValue>,
+        >,
+    ) -> Self {
+        self.custom_fields.extend(items.into_iter().map(|item| item.into()));
+        self
+    }
+    ///Sets `custom_status_id`.
+    pub fn custom_status_id(mut self, value: i64) -> Self {
+        self.custom_status_id = ::std::option::Option::Some(value);
+        self
+    }
+    ///Sets `due_at`.
+    pub fn due_at(mut self, value: impl ::std::convert::Into<crate::Timestamp>) -> Self {
+        self.due_at = ::std::option::Option::Some(value.into());
+        self
+    }
+    ///Adds one item to `email_ccs`.
+    pub fn email_cc(mut self, item: impl ::std::convert::Into<EmailCcObject>) -> Self {
+        self.email_ccs.push(item.into());
+        self
+    }
+    ///Adds every item to `email_ccs`.
+    pub fn email_ccs(
+        mut self,
+        items: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<EmailCcObject>,
+        >,
+    ) -> Self {
+        self.email_ccs.extend(items.into_iter().map(|item| item.into()));
+        self
+    }
+    ///Sets `external_id`.
+    pub fn external_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.external_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    ///Adds one item to `followers`.
+    pub fn follower(mut self, item: impl ::std::convert::Into<FollowerObject>) -> Self {
+        self.followers.push(item.into());
+        self
+    }
+    ///Adds every item to `followers`.
+    pub fn followers(
+        mut self,
+        items: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<FollowerObject>,
+        >,
+    ) -> Self {
+        self.followers.extend(items.into_iter().map(|item| item.into()));
+        self
+    }
+    ///Sets `group_id`.
+    pub fn group_id(mut self, value: i64) -> Self {
+        self.group_id = ::std::option::Option::Some(value);
+        self
+    }
+    ///Sets `organization_id`.
+    pub fn organization_id(mut self, value: i64) -> Self {
+        self.organization_id = ::std::option::Option::Some(value);
+        self
+    }
+    ///Sets `priority`.
+    pub fn priority(
+        mut self,
+        value: impl ::std::convert::Into<TicketUpdateInputPriority>,
+    ) -> Self {
+        self.priority = ::std::option::Option::Some(value.into());
+        self
+    }
+    ///Sets `problem_id`.
+    pub fn problem_id(mut self, value: i64) -> Self {
+        self.problem_id = ::std::option::Option::Some(value);
+        self
+    }
+    ///Sets `requester_id`.
+    pub fn requester_id(mut self, value: i64) -> Self {
+        self.requester_id = ::std::option::Option::Some(value);
+        self
+    }
+    ///Sets `safe_update`.
+    pub fn safe_update(mut self, value: bool) -> Self {
+        self.safe_update = ::std::option::Option::Some(value);
+        self
+    }
+    ///Adds one item to `sharing_agreement_ids`.
+    pub fn sharing_agreement_id(mut self, item: i64) -> Self {
+        self.sharing_agreement_ids.push(item);
+        self
+    }
+    ///Adds every item to `sharing_agreement_ids`.
+    pub fn sharing_agreement_ids(
+        mut self,
+        items: impl ::std::iter::IntoIterator<Item = i64>,
+    ) -> Self {
+        self.sharing_agreement_ids.extend(items.into_iter().map(|item| item));
+        self
+    }
+    ///Sets `status`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<TicketUpdateInputStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    ///Sets `subject`.
+    pub fn subject(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.subject = ::std::option::Option::Some(value.into());
+        self
+    }
+    ///Adds one item to `tags`.
+    pub fn tag(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tags.push(item.into());
+        self
+    }
+    ///Adds every item to `tags`.
+    pub fn tags(
+        mut self,
+        items: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.tags.extend(items.into_iter().map(|item| item.into()));
+        self
+    }
+    ///Sets `type`.
+    pub fn type_(
+        mut self,
+        value: impl ::std::convert::Into<TicketUpdateInputType>,
+    ) -> Self {
+        self.type_ = ::std::option::Option::Some(value.into());
+        self
+    }
+    ///Sets `updated_stamp`.
+    pub fn updated_stamp(
+        mut self,
+        value: impl ::std::convert::Into<crate::Timestamp>,
+    ) -> Self {
+        self.updated_stamp = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+impl TicketUpdateRequest {
+    /**A `TicketUpdateRequest` from its required properties; set the others with the chained methods.
+
+- `ticket`:
+*/
+    ///
+    /**The shortest valid `TicketUpdateRequest`:
+
+```
+use zendesk_models::*;
+
+let value = TicketUpdateRequest::new(TicketUpdateInput::new());
+let json = serde_json::to_value(&value).unwrap();
+assert!(zendesk_validate::schema("TicketUpdateRequest").unwrap().is_valid(&json), "{json}");
+assert_eq!(serde_json::from_value::<TicketUpdateRequest>(json).unwrap(), value);
+```*/
+    #[allow(clippy::new_without_default)]
+    pub fn new(ticket: impl ::std::convert::Into<TicketUpdateInput>) -> Self {
+        Self { ticket: ticket.into() }
+    }
+}
+impl ::std::convert::From<TicketUpdateInput> for TicketUpdateRequest {
+    ///A `TicketUpdateRequest` whose `ticket` is the given `TicketUpdateInput`.
+    fn from(value: TicketUpdateInput) -> Self {
+        Self::new(value)
+    }
+}
+impl TicketUpdateResponse {
+    /**A `TicketUpdateResponse` from its required properties; set the others with the chained methods.
+
+- `ticket`:
+*/
+    ///
+    /**The shortest valid `TicketUpdateResponse`:
+
+```
+use zendesk_models::*;
+
+let value = TicketUpdateResponse::new(TicketObject::new(1));
+let json = serde_json::to_value(&value).unwrap();
+assert!(zendesk_validate::schema("TicketUpdateResponse").unwrap().is_valid(&json), "{json}");
+assert_eq!(serde_json::from_value::<TicketUpdateResponse>(json).unwrap(), value);
+```*/
+    #[allow(clippy::new_without_default)]
+    pub fn new(ticket: impl ::std::convert::Into<TicketObject>) -> Self {
+        Self {
+            audit: ::std::default::Default::default(),
+            ticket: ticket.into(),
+        }
+    }
+}
+impl ::std::convert::From<TicketObject> for TicketUpdateResponse {
+    ///A `TicketUpdateResponse` whose `ticket` is the given `TicketObject`.
+    fn from(value: TicketObject) -> Self {
+        Self::new(value)
     }
 }
 impl UpdateSideConversationRequest {

@@ -581,6 +581,55 @@ pub const OPERATIONS: &[crate::operations::Operation] = &[
         ],
     },
     crate::operations::Operation {
+        id: "UpdateAttachment",
+        method: "PUT",
+        path: "/api/v2/attachments/{attachment_id}",
+        allowed_for: &["admins"],
+        parameters: &[
+            crate::operations::Parameter {
+                name: "attachment_id",
+                location: "path",
+                required: true,
+                schema: "{\"format\":\"int64\",\"maximum\":9223372036854775807,\"minimum\":1,\"type\":\"integer\"}",
+            },
+        ],
+        request: crate::operations::Body::Json("AttachmentUpdateRequest"),
+        responses: &[
+            crate::operations::Response {
+                status: "200",
+                body: crate::operations::Body::Json("AttachmentResponse"),
+            },
+            crate::operations::Response {
+                status: "400",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "401",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "403",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "404",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "422",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "429",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "503",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+        ],
+    },
+    crate::operations::Operation {
         id: "RedactCommentAttachment",
         method: "PUT",
         path: "/api/v2/tickets/{ticket_id}/comments/{comment_id}/attachments/{attachment_id}/redact",
@@ -713,6 +762,262 @@ pub const OPERATIONS: &[crate::operations::Operation] = &[
         responses: &[
             crate::operations::Response {
                 status: "204",
+                body: crate::operations::Body::Empty,
+            },
+            crate::operations::Response {
+                status: "401",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "403",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "404",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "429",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "503",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+        ],
+    },
+    crate::operations::Operation {
+        id: "CreateTicket",
+        method: "POST",
+        path: "/api/v2/tickets",
+        allowed_for: &["agents"],
+        parameters: &[],
+        request: crate::operations::Body::Json("TicketCreateRequest"),
+        responses: &[
+            crate::operations::Response {
+                status: "201",
+                body: crate::operations::Body::Json("TicketResponse"),
+            },
+            crate::operations::Response {
+                status: "400",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "401",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "403",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "422",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "429",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "503",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+        ],
+    },
+    crate::operations::Operation {
+        id: "ShowTicket",
+        method: "GET",
+        path: "/api/v2/tickets/{ticket_id}",
+        allowed_for: &["agents"],
+        parameters: &[
+            crate::operations::Parameter {
+                name: "ticket_id",
+                location: "path",
+                required: true,
+                schema: "{\"format\":\"int64\",\"maximum\":9223372036854775807,\"minimum\":1,\"type\":\"integer\"}",
+            },
+        ],
+        request: crate::operations::Body::Empty,
+        responses: &[
+            crate::operations::Response {
+                status: "200",
+                body: crate::operations::Body::Json("TicketResponse"),
+            },
+            crate::operations::Response {
+                status: "401",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "403",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "404",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "429",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "503",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+        ],
+    },
+    crate::operations::Operation {
+        id: "UpdateTicket",
+        method: "PUT",
+        path: "/api/v2/tickets/{ticket_id}",
+        allowed_for: &["agents"],
+        parameters: &[
+            crate::operations::Parameter {
+                name: "ticket_id",
+                location: "path",
+                required: true,
+                schema: "{\"format\":\"int64\",\"maximum\":9223372036854775807,\"minimum\":1,\"type\":\"integer\"}",
+            },
+        ],
+        request: crate::operations::Body::Json("TicketUpdateRequest"),
+        responses: &[
+            crate::operations::Response {
+                status: "200",
+                body: crate::operations::Body::Json("TicketUpdateResponse"),
+            },
+            crate::operations::Response {
+                status: "400",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "401",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "403",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "404",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "422",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "429",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "503",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+        ],
+    },
+    crate::operations::Operation {
+        id: "ListTicketComments",
+        method: "GET",
+        path: "/api/v2/tickets/{ticket_id}/comments",
+        allowed_for: &["agents"],
+        parameters: &[
+            crate::operations::Parameter {
+                name: "ticket_id",
+                location: "path",
+                required: true,
+                schema: "{\"format\":\"int64\",\"maximum\":9223372036854775807,\"minimum\":1,\"type\":\"integer\"}",
+            },
+            crate::operations::Parameter {
+                name: "include_inline_images",
+                location: "query",
+                required: false,
+                schema: "{\"type\":\"boolean\"}",
+            },
+            crate::operations::Parameter {
+                name: "include",
+                location: "query",
+                required: false,
+                schema: "{\"enum\":[\"users\"],\"type\":\"string\"}",
+            },
+            crate::operations::Parameter {
+                name: "page[size]",
+                location: "query",
+                required: false,
+                schema: "{\"format\":\"int64\",\"maximum\":100,\"minimum\":1,\"type\":\"integer\"}",
+            },
+            crate::operations::Parameter {
+                name: "page[after]",
+                location: "query",
+                required: false,
+                schema: "{\"type\":\"string\"}",
+            },
+            crate::operations::Parameter {
+                name: "page[before]",
+                location: "query",
+                required: false,
+                schema: "{\"type\":\"string\"}",
+            },
+            crate::operations::Parameter {
+                name: "sort_order",
+                location: "query",
+                required: false,
+                schema: "{\"enum\":[\"asc\",\"desc\"],\"type\":\"string\"}",
+            },
+        ],
+        request: crate::operations::Body::Empty,
+        responses: &[
+            crate::operations::Response {
+                status: "200",
+                body: crate::operations::Body::Json("TicketCommentsResponse"),
+            },
+            crate::operations::Response {
+                status: "400",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "401",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "403",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "404",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "429",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+            crate::operations::Response {
+                status: "503",
+                body: crate::operations::Body::Json("ErrorResponse"),
+            },
+        ],
+    },
+    crate::operations::Operation {
+        id: "MakeTicketCommentPrivate",
+        method: "PUT",
+        path: "/api/v2/tickets/{ticket_id}/comments/{ticket_comment_id}/make_private",
+        allowed_for: &["agents"],
+        parameters: &[
+            crate::operations::Parameter {
+                name: "ticket_id",
+                location: "path",
+                required: true,
+                schema: "{\"format\":\"int64\",\"maximum\":9223372036854775807,\"minimum\":1,\"type\":\"integer\"}",
+            },
+            crate::operations::Parameter {
+                name: "ticket_comment_id",
+                location: "path",
+                required: true,
+                schema: "{\"format\":\"int64\",\"maximum\":9223372036854775807,\"minimum\":1,\"type\":\"integer\"}",
+            },
+        ],
+        request: crate::operations::Body::Empty,
+        responses: &[
+            crate::operations::Response {
+                status: "200",
                 body: crate::operations::Body::Empty,
             },
             crate::operations::Response {

@@ -1,4 +1,4 @@
-//! Validates Zendesk side conversation and attachment payloads against the
+//! Validates Zendesk side conversation, ticket and attachment payloads against the
 //! spec: request bodies your code builds, responses you recorded, fixtures,
 //! and whole incremental-export dumps.
 //!

@@ -40,7 +40,7 @@ Exit status: 0 all valid, 1 some payload invalid or malformed (or, with
 --deny-undocumented, a property the spec does not describe), 2 usage or I/O
 error.";
 
-/// Checks Zendesk side conversation and attachment payloads against the API's spec.
+/// Checks Zendesk side conversation, ticket and attachment payloads against the API's spec.
 #[derive(Parser, Debug)]
 #[command(name = "zendesk-validate", version, after_help = AFTER_HELP)]
 struct Args {

@@ -1,8 +1,13 @@
 //! What a payload carries that its schema does not describe: a property of
-//! an object whose schema neither lists it nor says what any other property
-//! is (`additionalProperties` with a schema, or `true` written out). The
-//! spec leaves response objects open, so such a property is valid; it is
-//! worth knowing all the same, because it is what the spec lacks.
+//! an object whose schema lists other properties but not it, and says
+//! nothing of the rest (no `additionalProperties`). The spec leaves response
+//! objects open, so such a property is valid; it is worth knowing all the
+//! same, because it is what the spec lacks.
+//!
+//! Not reported: what a closed object refuses (`additionalProperties:
+//! false`: a violation, reported as one), and what is inside an object the
+//! schema leaves free (`additionalProperties` written out, or an object that
+//! lists no property at all, such as a comment's `metadata`).
 
 use std::collections::BTreeSet;
 
@@ -63,6 +68,8 @@ struct Described<'a> {
     /// An object any property may be in (`additionalProperties: true`
     /// written out, a map): nothing in it is undocumented.
     free: bool,
+    /// An object no other property may be in: what is extra is a violation.
+    closed: bool,
 }
 
 impl<'a> Walk<'a> {
@@ -76,37 +83,11 @@ impl<'a> Walk<'a> {
         match value {
             Value::Object(map) => {
                 let described = self.described(&expanded);
-                if described.free {
-                    return;
-                }
-                for (key, child) in map {
-                    let children: Vec<&Value> = described
-                        .properties
-                        .iter()
-                        .filter(|(name, _)| *name == key)
-                        .map(|(_, schema)| *schema)
-                        .chain(described.others.iter().copied())
-                        .collect();
-                    let (pointer_len, pattern_len) = (pointer.len(), pattern.len());
-                    let token = key.replace('~', "~0").replace('/', "~1");
-                    pointer.push('/');
-                    pointer.push_str(&token);
-                    pattern.push('/');
-                    pattern.push_str(&token);
-                    if children.is_empty() {
-                        let json_type = json_type(child);
-                        if self.seen.insert((pattern.clone(), json_type)) {
-                            self.found.push(Undocumented {
-                                pointer: pointer.clone(),
-                                pattern: pattern.clone(),
-                                json_type,
-                            });
-                        }
-                    } else {
-                        self.value(&children, child, pointer, pattern);
-                    }
-                    pointer.truncate(pointer_len);
-                    pattern.truncate(pattern_len);
+                if !described.free {
+                    // In a closed object, what is extra is a violation and
+                    // reported as one.
+                    let report = !described.closed;
+                    self.children(&described, map, pointer, pattern, report);
                 }
             }
             Value::Array(items) => {
@@ -128,6 +109,47 @@ impl<'a> Walk<'a> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Walks an object's properties; `report` says whether a property no
+    /// schema describes is reported (not in a closed object).
+    fn children(
+        &mut self,
+        described: &Described<'a>,
+        map: &serde_json::Map<String, Value>,
+        pointer: &mut String,
+        pattern: &mut String,
+        report: bool,
+    ) {
+        for (key, child) in map {
+            let children: Vec<&Value> = described
+                .properties
+                .iter()
+                .filter(|(name, _)| *name == key)
+                .map(|(_, schema)| *schema)
+                .chain(described.others.iter().copied())
+                .collect();
+            let (pointer_len, pattern_len) = (pointer.len(), pattern.len());
+            let token = key.replace('~', "~0").replace('/', "~1");
+            pointer.push('/');
+            pointer.push_str(&token);
+            pattern.push('/');
+            pattern.push_str(&token);
+            if children.is_empty() {
+                let json_type = json_type(child);
+                if report && self.seen.insert((pattern.clone(), json_type)) {
+                    self.found.push(Undocumented {
+                        pointer: pointer.clone(),
+                        pattern: pattern.clone(),
+                        json_type,
+                    });
+                }
+            } else {
+                self.value(&children, child, pointer, pattern);
+            }
+            pointer.truncate(pointer_len);
+            pattern.truncate(pattern_len);
         }
     }
 
@@ -167,12 +189,17 @@ impl<'a> Walk<'a> {
             }
             match schema.get("additionalProperties") {
                 Some(Value::Bool(true)) => described.free = true,
+                Some(Value::Bool(false)) => described.closed = true,
                 Some(other) if other.is_object() => described.others.push(other),
                 _ => {}
             }
             if schema.get("patternProperties").is_some() {
                 described.free = true;
             }
+        }
+        // An object that lists no property says nothing of what it holds.
+        if described.properties.is_empty() && described.others.is_empty() {
+            described.free = true;
         }
         described
     }
@@ -207,6 +234,8 @@ mod tests {
                 "items": {"type": "array", "items": {"$ref": "#/definitions/Item"}},
                 "meta": {"type": "object", "additionalProperties": true},
                 "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+                "metadata": {"type": "object"},
+                "request": {"type": "object", "additionalProperties": false, "properties": {"subject": {"type": "string"}}},
             }},
             "Item": {"allOf": [
                 {"type": "object", "properties": {"id": {"type": "integer"}}},
@@ -224,6 +253,8 @@ mod tests {
             ],
             "meta": {"anything": [1]},
             "labels": {"free": "text"},
+            "metadata": {"system": {"client": "x"}},
+            "request": {"subject": "s", "mood": 1},
             "next": null,
         });
         let found = find(&bundle, &json!({"$ref": "#/definitions/Page"}), &payload);

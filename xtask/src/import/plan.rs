@@ -282,7 +282,14 @@ impl State<'_> {
                 .collect();
             let missing: Vec<Value> = path_parameters
                 .iter()
-                .filter(|p| !declared.contains(&name_and_place(&resolve_in(&self.source.document, p))))
+                .filter(|p| {
+                    // A reference the source lacks is linked to the spec's.
+                    let mut resolved = resolve_in(&self.source.document, p);
+                    if resolved.is_null() {
+                        resolved = resolve_in(&self.planned, p);
+                    }
+                    !declared.contains(&name_and_place(&resolved))
+                })
                 .cloned()
                 .collect();
             if !missing.is_empty() {
@@ -432,8 +439,15 @@ impl State<'_> {
             if !self.planned["tags"].is_array() {
                 self.planned["tags"] = json!([]);
             }
+            // The vendor's tag object as corrected (its description, if
+            // it has one), or just the name.
+            let declared = self.source.document["tags"]
+                .as_array()
+                .and_then(|tags| tags.iter().find(|t| t["name"] == tag.as_str()))
+                .cloned()
+                .unwrap_or_else(|| json!({"name": tag}));
             if let Some(tags) = self.planned["tags"].as_array_mut() {
-                tags.push(json!({"name": tag}));
+                tags.push(declared);
             }
         }
         for mut example in examples {

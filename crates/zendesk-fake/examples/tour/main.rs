@@ -1,12 +1,12 @@
-//! The tour: a side conversation's whole life, through `zendesk-client`.
+//! The tour: the Attachments page's workflow and a side conversation's
+//! whole life, through `zendesk-client`.
 //!
 //! `cargo run --example tour` starts a local `zendesk-fake` (which checks
 //! every request and response against the spec) and drives it. With
 //! `ZENDESK_SUBDOMAIN` (or `ZENDESK_BASE_URL`) and credentials in the
-//! environment it runs against that account instead, on ticket
-//! `ZENDESK_TOUR_TICKET_ID`, reading only unless `--allow-writes` is given
-//! (and redacting only what `ZENDESK_TOUR_REDACT=comment_id/attachment_id`
-//! names).
+//! environment it runs against that account instead: reading ticket
+//! `ZENDESK_TOUR_TICKET_ID` only, unless `--allow-writes` is given (then it
+//! makes a ticket of its own and works on it).
 
 mod steps;
 
@@ -78,15 +78,6 @@ async fn against_account(allow_writes: bool) -> Result<(), steps::TourError> {
         .map_err(|_| "set ZENDESK_TOUR_TICKET_ID to the ticket the tour may use")?
         .parse()
         .map_err(|_| "ZENDESK_TOUR_TICKET_ID is not a ticket id")?;
-    let redact = match std::env::var("ZENDESK_TOUR_REDACT") {
-        Ok(text) => {
-            let (comment, attachment) = text
-                .split_once('/')
-                .ok_or("ZENDESK_TOUR_REDACT is comment_id/attachment_id")?;
-            Some((comment.parse()?, attachment.parse()?))
-        }
-        Err(_) => None,
-    };
     let client = ClientBuilder::from_env()?.build()?;
     let day_ago = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)?
@@ -97,7 +88,6 @@ async fn against_account(allow_writes: bool) -> Result<(), steps::TourError> {
         admin: &client,
         end_user: &client,
         ticket_id,
-        redact,
         writes: allow_writes,
         export_from: ExportCheckpoint::from_start_time(day_ago),
     };

@@ -1,6 +1,9 @@
-//! The tour's steps: a side conversation's whole life through the client,
-//! each step one line of output. Request bodies are checked against the
-//! spec before they are sent.
+//! The tour's steps, each one line of output: the Attachments page's
+//! workflow (files uploaded, a ticket carrying one, a comment carrying the
+//! other inline, the comments listed with their inline images, an
+//! attachment redacted), then a side conversation's whole life on that
+//! ticket, through the client. Request bodies are checked against the spec
+//! before they are sent.
 
 use std::collections::BTreeSet;
 
@@ -9,8 +12,9 @@ use serde::Serialize;
 use zendesk_client::models::{
     CreateSideConversationRequest, EmailParticipant, ImportSideConversationRequest, MessageRequest,
     ReplyToSideConversationRequest, SideConversationEventImport, SideConversationEventType,
-    SideConversationImport, SideConversationSideload, SideConversationState, Timestamp,
-    UpdateSideConversationRequest,
+    SideConversationImport, SideConversationSideload, SideConversationState, TicketCommentInput,
+    TicketCreateInput, TicketCreateInputPriority, TicketCreateRequest, TicketUpdateRequest,
+    Timestamp, UpdateSideConversationRequest,
 };
 use zendesk_client::{Client, ExportCheckpoint, FileToUpload};
 
@@ -22,9 +26,8 @@ pub struct Tour<'a> {
     pub admin: &'a Client,
     /// Uploads are allowed for end users.
     pub end_user: &'a Client,
+    /// The ticket a read-only tour looks at (a tour that writes makes its own).
     pub ticket_id: i64,
-    /// `(comment_id, attachment_id)` of a ticket comment attachment to redact.
-    pub redact: Option<(i64, i64)>,
     /// Whether to change anything (off for a real account unless asked).
     pub writes: bool,
     /// Where the export starts.
@@ -32,15 +35,13 @@ pub struct Tour<'a> {
 }
 
 impl<'a> Tour<'a> {
-    /// The tour of a fake account with the default seed: ticket 12345, and
-    /// attachment 498483 of its comment 100 to redact.
+    /// The tour of a fake account with the default seed.
     pub fn of_default_fake(agent: &'a Client, admin: &'a Client, end_user: &'a Client) -> Self {
         Tour {
             agent,
             admin,
             end_user,
             ticket_id: 12345,
-            redact: Some((100, 498_483)),
             writes: true,
             export_from: ExportCheckpoint::from_start_time(0),
         }
@@ -80,31 +81,13 @@ pub async fn run(tour: &Tour<'_>, say: &mut dyn FnMut(String)) -> Result<Outcome
         outcome.steps += 1;
         say(format!("[{:>2}] {text}", outcome.steps));
     };
-    let ticket = tour.ticket_id;
-
     if !tour.writes {
         return read_only(tour, &mut |text| step(&mut outcome, text))
             .await
             .map(|()| outcome);
     }
 
-    let log = b"2026-11-21 11:03:41 printer: fuser temperature 480C\n".to_vec();
-    let upload = tour
-        .end_user
-        .upload(FileToUpload::new("crash.log", log))
-        .send()
-        .await?;
-    let uploaded = upload.attachment.clone().unwrap_or_default();
-    step(
-        &mut outcome,
-        format!(
-            "uploaded crash.log for a ticket comment: token {}, attachment {} ({}, {} bytes)",
-            upload.token,
-            uploaded.id.unwrap_or_default(),
-            uploaded.content_type.unwrap_or_default(),
-            uploaded.size.unwrap_or_default()
-        ),
-    );
+    let ticket = ticket_workflow(tour, &mut outcome, &mut step).await?;
 
     let image = tour
         .agent
@@ -148,7 +131,7 @@ pub async fn run(tour: &Tour<'_>, say: &mut dyn FnMut(String)) -> Result<Outcome
         .extend(created.event.and_then(|e| e.id));
     step(
         &mut outcome,
-        format!("created side conversation {id} on ticket {ticket}, with smoke.png attached"),
+        format!("opened side conversation {id} on ticket {ticket}, with smoke.png attached"),
     );
 
     let reply: ReplyToSideConversationRequest = checked(
@@ -282,53 +265,121 @@ pub async fn run(tour: &Tour<'_>, say: &mut dyn FnMut(String)) -> Result<Outcome
 
     export(tour, &mut outcome, &mut step).await?;
 
-    let shown = tour
+    let spare = tour
+        .end_user
+        .upload(FileToUpload::new("notes.txt", "not needed after all"))
+        .send()
+        .await?;
+    tour.end_user
+        .delete_upload()
+        .token(&spare.token)
+        .send()
+        .await?;
+    step(&mut outcome, format!("uploaded notes.txt and deleted the upload {} before any comment took it", spare.token));
+    Ok(outcome)
+}
+
+/// The Attachments page's workflow: two files uploaded, a ticket whose
+/// first comment carries one, a comment showing the other inline, the
+/// comments listed with inline images, one attachment redacted and shown.
+/// Answers the new ticket's id.
+async fn ticket_workflow(
+    tour: &Tour<'_>,
+    outcome: &mut Outcome,
+    step: &mut dyn FnMut(&mut Outcome, String),
+) -> Result<i64, TourError> {
+    let log = b"2026-11-21 11:03:41 printer: fuser temperature 480C\n".to_vec();
+    let log = tour.end_user.upload(FileToUpload::new("crash.log", log)).send().await?;
+    let photo = tour.end_user.upload(FileToUpload::new("smoke.png", PNG)).send().await?;
+    let photo_file = photo.attachment.clone().unwrap_or_default();
+    step(outcome, format!(
+        "uploaded crash.log and smoke.png ({}x{}) for ticket comments: tokens {} and {}",
+        photo_file.width.unwrap_or_default(),
+        photo_file.height.unwrap_or_default(),
+        log.token,
+        photo.token
+    ));
+
+    let create: TicketCreateRequest = checked(
+        "CreateTicket",
+        TicketCreateInput::new(
+            TicketCommentInput::new()
+                .body("The printer is on fire again. The log is attached.")
+                .upload(&log),
+        )
+        .subject("My printer is on fire!")
+        .priority(TicketCreateInputPriority::Urgent)
+        .tag("printer")
+        .into(),
+    )?;
+    let created = tour.agent.create_ticket().body(create).send().await?.into_inner();
+    let ticket = created.ticket.id.unwrap_or_default();
+    step(outcome, format!(
+        "created ticket {ticket} ({}, {}), its first comment carrying crash.log",
+        created.ticket.status.unwrap_or_default(),
+        created.ticket.priority.unwrap_or_default()
+    ));
+
+    let shown_at = photo_file.content_url.clone().unwrap_or_default();
+    let comment = checked(
+        "UpdateTicket",
+        TicketUpdateRequest::comment(
+            TicketCommentInput::new()
+                .html_body(format!("<p>The smoke:</p><img src=\"{shown_at}\">"))
+                .upload(&photo),
+        ),
+    )?;
+    tour.agent.update_ticket().ticket_id(ticket).body(comment).send().await?;
+    step(outcome, format!("added a comment to ticket {ticket} showing smoke.png inline"));
+
+    let comments: Vec<_> = tour
         .agent
-        .show_attachment()
-        .attachment_id(uploaded.id.unwrap_or_default())
+        .list_ticket_comments()
+        .ticket_id(ticket)
+        .include_inline_images(true)
+        .stream()
+        .try_collect()
+        .await?;
+    let files: Vec<String> = comments
+        .iter()
+        .flat_map(|c| c.attachments.iter().flatten())
+        .map(|a| format!("{}{}", a.file_name.clone().unwrap_or_default(), if a.inline == Some(true) { " (inline)" } else { "" }))
+        .collect();
+    step(outcome, format!(
+        "listed {} comment(s) of ticket {ticket} with inline images: {}",
+        comments.len(),
+        files.join(", ")
+    ));
+
+    let first = &comments[0];
+    let comment_id = first.id.unwrap_or_default();
+    let attachment_id = first
+        .attachments
+        .iter()
+        .flatten()
+        .find_map(|a| a.id)
+        .ok_or("the first comment has no attachment")?;
+    let redacted = tour
+        .agent
+        .redact_comment_attachment()
+        .ticket_id(ticket)
+        .comment_id(comment_id)
+        .attachment_id(attachment_id)
         .send()
         .await?
         .into_inner();
-    step(
-        &mut outcome,
-        format!(
-            "showed attachment {}: {} at {}",
-            shown.attachment.id.unwrap_or_default(),
-            shown.attachment.file_name.unwrap_or_default(),
-            shown.attachment.content_url.unwrap_or_default()
-        ),
-    );
-
-    match tour.redact {
-        Some((comment, attachment)) => {
-            let redacted = tour
-                .agent
-                .redact_comment_attachment()
-                .ticket_id(ticket)
-                .comment_id(comment)
-                .attachment_id(attachment)
-                .send()
-                .await?
-                .into_inner();
-            step(&mut outcome, format!(
-                "redacted attachment {attachment} of comment {comment}: now {} ({} bytes), for good",
-                redacted.attachment.file_name.unwrap_or_default(),
-                redacted.attachment.size.unwrap_or_default()
-            ));
-        }
-        None => step(
-            &mut outcome,
-            "skipped redaction (no comment attachment named for it)".into(),
-        ),
-    }
-
-    tour.end_user
-        .delete_upload()
-        .token(&upload.token)
-        .send()
-        .await?;
-    step(&mut outcome, format!("deleted upload {}", upload.token));
-    Ok(outcome)
+    step(outcome, format!(
+        "redacted attachment {attachment_id} of comment {comment_id}: now {} ({} bytes), for good",
+        redacted.attachment.file_name.unwrap_or_default(),
+        redacted.attachment.size.unwrap_or_default()
+    ));
+    let shown = tour.agent.show_attachment().attachment_id(attachment_id).send().await?.into_inner();
+    step(outcome, format!(
+        "showed attachment {attachment_id}: {} at {}",
+        shown.attachment.file_name.unwrap_or_default(),
+        shown.attachment.content_url.unwrap_or_default()
+    ));
+    Ok(ticket)
 }
 
 async fn export(
@@ -360,6 +411,22 @@ async fn export(
 /// A real account without `--allow-writes`: look, change nothing.
 async fn read_only(tour: &Tour<'_>, step: &mut dyn FnMut(String)) -> Result<(), TourError> {
     let ticket = tour.ticket_id;
+    let shown = tour.agent.show_ticket().ticket_id(ticket).send().await?.into_inner();
+    step(format!(
+        "ticket {ticket}: \"{}\" ({})",
+        shown.ticket.subject.unwrap_or_default(),
+        shown.ticket.status.unwrap_or_default()
+    ));
+    let comments: Vec<_> = tour
+        .agent
+        .list_ticket_comments()
+        .ticket_id(ticket)
+        .include_inline_images(true)
+        .stream()
+        .try_collect()
+        .await?;
+    let files: usize = comments.iter().map(|c| c.attachments.as_ref().map_or(0, Vec::len)).sum();
+    step(format!("its {} comment(s) hold {files} attachment(s)", comments.len()));
     let pages: Vec<_> = tour
         .agent
         .list_side_conversations()

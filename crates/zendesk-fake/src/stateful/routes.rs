@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 use crate::config::{Config, User};
 use crate::errors::ApiError;
 use super::multipart;
-use super::store::Store;
+use super::store::{CommentsQuery, Store, MAX_PAGE_SIZE};
 use super::written::Written;
 
 pub struct App {
@@ -83,7 +83,23 @@ pub fn routes(app: Arc<App>) -> Router {
             "/api/v2/tickets/side_conversations/attachments",
             post(create_side_conversation_attachment),
         )
-        .route("/api/v2/attachments/{id}", get(show_attachment))
+        .route("/api/v2/tickets", post(create_ticket))
+        .route(
+            "/api/v2/tickets/{ticket_id}",
+            get(show_ticket).put(update_ticket),
+        )
+        .route(
+            "/api/v2/tickets/{ticket_id}/comments",
+            get(list_ticket_comments),
+        )
+        .route(
+            "/api/v2/tickets/{ticket_id}/comments/{id}/make_private",
+            put(make_ticket_comment_private),
+        )
+        .route(
+            "/api/v2/attachments/{id}",
+            get(show_attachment).put(update_attachment),
+        )
         .route(
             "/api/v2/tickets/{ticket_id}/comments/{comment_id}/attachments/{id}/redact",
             put(redact_comment_attachment),
@@ -681,6 +697,108 @@ fn guess(file_name: &str) -> String {
         .first_or_octet_stream()
         .essence_str()
         .to_string()
+}
+
+async fn create_ticket(State(app): Shared, headers: HeaderMap, body: Bytes) -> Response {
+    app.answer("CreateTicket", &headers, StatusCode::CREATED, |store, user| {
+        let body = json_body("CreateTicket", &body)?;
+        store.create_ticket(user, &body)
+    })
+}
+
+async fn show_ticket(State(app): Shared, Path(ticket): Path<String>, request: Request) -> Response {
+    app.answer_read("ShowTicket", &request, |store| {
+        store.show_ticket(id(&ticket, "ticket")?)
+    })
+}
+
+async fn update_ticket(
+    State(app): Shared,
+    Path(ticket): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    app.answer("UpdateTicket", &headers, StatusCode::OK, |store, user| {
+        let body = json_body("UpdateTicket", &body)?;
+        store.update_ticket(id(&ticket, "ticket")?, user, &body)
+    })
+}
+
+async fn list_ticket_comments(
+    State(app): Shared,
+    Path(ticket): Path<String>,
+    Query(params): Params,
+    request: Request,
+) -> Response {
+    let query = request.uri().query().unwrap_or("").to_string();
+    app.answer_read("ListTicketComments", &request, |store| {
+        checked_query("ListTicketComments", &query)?;
+        // An empty value is no value.
+        let text = |name: &str| params.get(name).map(String::as_str).filter(|v| !v.is_empty());
+        let size = text("page[size]")
+            .and_then(|s| s.parse::<usize>().ok())
+            .unwrap_or(MAX_PAGE_SIZE);
+        let comments = CommentsQuery {
+            include_inline_images: text("include_inline_images") == Some("true"),
+            include_users: text("include") == Some("users"),
+            descending: text("sort_order") == Some("desc"),
+            size,
+            after: text("page[after]").map(String::from),
+            before: text("page[before]").map(String::from),
+        };
+        store.list_comments(id(&ticket, "ticket")?, &comments)
+    })
+}
+
+async fn make_ticket_comment_private(
+    State(app): Shared,
+    Path((ticket, comment)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    // The service answers 200 with no body (spec/NOTES.md).
+    let mut response = app.answer(
+        "MakeTicketCommentPrivate",
+        &headers,
+        StatusCode::NO_CONTENT,
+        |store, _| store.make_comment_private(id(&ticket, "ticket")?, id(&comment, "comment")?),
+    );
+    if response.status() == StatusCode::NO_CONTENT {
+        *response.status_mut() = StatusCode::OK;
+    }
+    response
+}
+
+async fn update_attachment(
+    State(app): Shared,
+    Path(attachment): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    app.answer("UpdateAttachment", &headers, StatusCode::OK, |store, _| {
+        let body = json_body("UpdateAttachment", &body)?;
+        let allowed = body["attachment"]["malware_access_override"].as_bool().unwrap_or(false);
+        let updated = store.update_attachment(id(&attachment, "attachment")?, allowed)?;
+        Ok(json!({ "attachment": updated }))
+    })
+}
+
+/// A query string checked against the operation's parameters: 400 naming
+/// each one the spec refuses.
+fn checked_query(operation_id: &str, query: &str) -> Result<(), ApiError> {
+    let Some(operation) = zendesk_validate::operation(operation_id) else {
+        return Ok(());
+    };
+    let refused = operation.check_query(query);
+    match refused.first() {
+        None => Ok(()),
+        Some(_) => Err(ApiError::bad_request(
+            refused
+                .iter()
+                .map(|v| v.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )),
+    }
 }
 
 async fn show_attachment(

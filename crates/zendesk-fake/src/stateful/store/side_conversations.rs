@@ -1,28 +1,23 @@
-//! The fake account's state and what each operation does to it. Request
-//! bodies arrive already checked against the spec; responses are built from
-//! the generated model types.
-
-use std::collections::{BTreeMap, HashMap};
+//! Side conversations and their events: what the side conversation
+//! operations, the events' list and the incremental export do to the
+//! account, and the side conversation attachments their messages carry.
 
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use zendesk_models::{
-    Attachment, ExternalIds, MalwareScanResult, Participant, ParticipantSupportAgentId,
-    ParticipantSupportGroupId, ReportedSideConversationState, SideConversation,
-    SideConversationAttachment, SideConversationChangeResponse, SideConversationEvent,
-    SideConversationEventExportResponse, SideConversationEventListResponse,
-    SideConversationListResponse, SideConversationMessage, SideConversationMessageAttachment,
-    SideConversationMessageAttachmentId, SideConversationResponse, SideConversationUpdates,
-    Timestamp, Upload, UploadResponse,
+    ExternalIds, Participant, ParticipantSupportAgentId, ParticipantSupportGroupId,
+    ReportedSideConversationState, SideConversation, SideConversationAttachment,
+    SideConversationChangeResponse, SideConversationEvent, SideConversationEventExportResponse,
+    SideConversationEventListResponse, SideConversationListResponse, SideConversationMessage,
+    SideConversationMessageAttachment, SideConversationMessageAttachmentId,
+    SideConversationResponse, SideConversationUpdates, Timestamp,
 };
 
-use crate::config::{Seed, User};
+use super::uploads::png_size;
+use super::{escape_html, now, text, Store};
+use crate::config::User;
 use crate::errors::ApiError;
 
-/// How long an upload token lives.
-const UPLOAD_TOKEN_DAYS: i64 = 3;
-
-/// The side conversation type its participants give it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Email,
@@ -55,42 +50,20 @@ impl Kind {
     }
 }
 
-struct Ticket {
-    closed: bool,
-    /// Comment id -> attachment ids.
-    comments: BTreeMap<i64, Vec<i64>>,
-    /// Side conversation ids, oldest first.
-    side_conversations: Vec<String>,
-}
-
-struct Stored {
-    side_conversation: SideConversation,
+pub(super) struct Stored {
+    pub(super) side_conversation: SideConversation,
     kind: Kind,
     /// Indices into `Store::events`, oldest first.
-    events: Vec<usize>,
+    pub(super) events: Vec<usize>,
 }
 
-struct StoredFile {
+/// A side conversation attachment, as uploaded.
+pub(super) struct StoredFile {
     name: String,
     content_type: String,
     size: i64,
     width: Option<i64>,
     height: Option<i64>,
-}
-
-pub struct Store {
-    base_url: String,
-    users: Vec<User>,
-    tickets: BTreeMap<i64, Ticket>,
-    side_conversations: HashMap<String, Stored>,
-    events: Vec<SideConversationEvent>,
-    /// (second of `created_at`, sequence) -> index into `events`: the export's order.
-    export_order: BTreeMap<(i64, u64), usize>,
-    message_attachments: HashMap<String, StoredFile>,
-    attachments: BTreeMap<i64, Attachment>,
-    uploads: HashMap<String, Vec<i64>>,
-    sequence: u64,
-    next_attachment_id: i64,
 }
 
 /// A page of a list: which items, and the `page` numbers around it.
@@ -111,85 +84,6 @@ fn window(total: usize, page: u64, per_page: u64) -> PageWindow {
 }
 
 impl Store {
-    pub fn new(seed: &Seed, base_url: String) -> Store {
-        let mut store = Store {
-            base_url,
-            users: seed.users.clone(),
-            tickets: BTreeMap::new(),
-            side_conversations: HashMap::new(),
-            events: Vec::new(),
-            export_order: BTreeMap::new(),
-            message_attachments: HashMap::new(),
-            attachments: BTreeMap::new(),
-            uploads: HashMap::new(),
-            sequence: 0,
-            next_attachment_id: 600_000_000_000,
-        };
-        for ticket in &seed.tickets {
-            let mut comments = BTreeMap::new();
-            for comment in &ticket.comments {
-                let ids = comment.attachments.iter().map(|a| a.id).collect();
-                comments.insert(comment.id, ids);
-                for file in &comment.attachments {
-                    let attachment = store.attachment(
-                        file.id,
-                        &file.file_name,
-                        &file.content_type,
-                        file.size,
-                        None,
-                    );
-                    store.attachments.insert(file.id, attachment);
-                }
-            }
-            store.tickets.insert(
-                ticket.id,
-                Ticket {
-                    closed: ticket.closed,
-                    comments,
-                    side_conversations: Vec::new(),
-                },
-            );
-        }
-        if seed.generated_events > 0 {
-            if let Some(ticket) = seed.tickets.first() {
-                store.generate_events(ticket.id, seed.generated_events);
-            }
-        }
-        store
-    }
-
-    // ---- ids, times and shapes ---------------------------------------------
-
-    fn next_sequence(&mut self) -> u64 {
-        self.sequence += 1;
-        self.sequence
-    }
-
-    /// An id shaped like the service's (`8566255a-ece5-11e8-857d-493066fa7b17`).
-    fn new_id(&mut self) -> String {
-        let sequence = self.next_sequence();
-        let nanos = Utc::now().timestamp_subsec_nanos();
-        format!(
-            "{:08x}-{:04x}-11ef-{:04x}-{:012x}",
-            nanos ^ (sequence as u32).rotate_left(16),
-            (sequence >> 16) & 0xffff,
-            0x8000 | (sequence & 0x3fff),
-            sequence
-        )
-    }
-
-    fn ticket(&mut self, id: i64) -> Result<&mut Ticket, ApiError> {
-        self.tickets
-            .get_mut(&id)
-            .ok_or_else(|| ApiError::not_found("ticket", id))
-    }
-
-    fn ticket_ref(&self, id: i64) -> Result<&Ticket, ApiError> {
-        self.tickets
-            .get(&id)
-            .ok_or_else(|| ApiError::not_found("ticket", id))
-    }
-
     /// A side conversation of `ticket_id`, to read.
     fn stored_ref(&self, ticket_id: i64, id: &str) -> Result<&Stored, ApiError> {
         self.ticket_ref(ticket_id)?;
@@ -206,11 +100,6 @@ impl Store {
             _ => Err(ApiError::not_found("side conversation", id)),
         }
     }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base_url)
-    }
-
     /// The absolute URL of another page of the list at `path`.
     fn page_link(&self, path: &str, include: Option<&str>, page: u64, per_page: u64) -> String {
         let include = include.map_or_else(String::new, |i| format!("include={i}&"));
@@ -268,36 +157,6 @@ impl Store {
             },
         }
     }
-
-    fn attachment(
-        &self,
-        id: i64,
-        file_name: &str,
-        content_type: &str,
-        size: i64,
-        token: Option<&str>,
-    ) -> Attachment {
-        let content_url = match token {
-            Some(token) => self.url(&format!("/attachments/token/{token}/?name={file_name}")),
-            None => self.url(&format!("/attachments/{id}/{file_name}")),
-        };
-        Attachment {
-            id: Some(id),
-            file_name: Some(file_name.to_string()),
-            content_type: Some(content_type.to_string()),
-            content_url: Some(content_url.clone()),
-            mapped_content_url: Some(content_url),
-            url: Some(self.url(&format!("/api/v2/attachments/{id}.json"))),
-            size: Some(size),
-            inline: Some(false),
-            deleted: Some(false),
-            thumbnails: Some(Vec::new()),
-            malware_access_override: Some(false),
-            malware_scan_result: Some(MalwareScanResult::MalwareNotFound),
-            ..Default::default()
-        }
-    }
-
     // ---- messages and events -------------------------------------------------
 
     /// Records an event on a side conversation, keeping its timestamps.
@@ -486,8 +345,13 @@ impl Store {
         let stored = self.stored_ref(ticket_id, id)?;
         let side_conversation = stored.side_conversation.clone();
         Ok(SideConversationResponse {
-            events: include_events
-                .then(|| stored.events.iter().map(|&i| self.events[i].clone()).collect()),
+            events: include_events.then(|| {
+                stored
+                    .events
+                    .iter()
+                    .map(|&i| self.events[i].clone())
+                    .collect()
+            }),
             ..SideConversationResponse::new(side_conversation)
         })
     }
@@ -802,7 +666,7 @@ impl Store {
 
     /// `count` events on ticket `ticket_id`, one side conversation per 50,
     /// 100 a second, ending now (seed data for load tests).
-    fn generate_events(&mut self, ticket_id: i64, count: u64) {
+    pub(super) fn generate_events(&mut self, ticket_id: i64, count: u64) {
         let robot = User {
             id: 9,
             name: "Seed Robot".into(),
@@ -845,7 +709,7 @@ impl Store {
         }
     }
 
-    // ---- attachments and uploads ------------------------------------------------------
+    // ---- side conversation attachments ----------------------------------------
 
     pub fn add_message_attachment(
         &mut self,
@@ -875,86 +739,6 @@ impl Store {
             ..Default::default()
         }
     }
-
-    pub fn show_attachment(&self, id: i64) -> Result<Attachment, ApiError> {
-        self.attachments
-            .get(&id)
-            .cloned()
-            .ok_or_else(|| ApiError::not_found("attachment", id))
-    }
-
-    pub fn redact(
-        &mut self,
-        ticket_id: i64,
-        comment_id: i64,
-        attachment_id: i64,
-    ) -> Result<Attachment, ApiError> {
-        let ticket = self.ticket(ticket_id)?;
-        let closed = ticket.closed;
-        let in_comment = ticket
-            .comments
-            .get(&comment_id)
-            .ok_or_else(|| ApiError::not_found("comment", comment_id))?
-            .contains(&attachment_id);
-        if !in_comment {
-            return Err(ApiError::not_found("attachment", attachment_id));
-        }
-        if closed {
-            return Err(ApiError::invalid(
-                "the ticket is closed: its attachments can no longer be redacted",
-                json!({"ticket": [{"error": "Closed", "description": "closed tickets cannot be redacted"}]}),
-            ));
-        }
-        let redacted = self.attachment(attachment_id, "redacted.txt", "text/plain", 0, None);
-        self.attachments.insert(attachment_id, redacted.clone());
-        Ok(redacted)
-    }
-
-    pub fn upload(
-        &mut self,
-        file_name: &str,
-        content_type: &str,
-        bytes: &[u8],
-        token: Option<&str>,
-    ) -> Result<UploadResponse, ApiError> {
-        let size = bytes.len() as i64;
-        let token = match token {
-            Some(token) if self.uploads.contains_key(token) => token.to_string(),
-            Some(token) => return Err(ApiError::not_found("upload", token)),
-            None => self.new_id().replace('-', "")[..15].to_string(),
-        };
-        self.next_attachment_id += 1;
-        let id = self.next_attachment_id;
-        let mut attachment = self.attachment(id, file_name, content_type, size, Some(&token));
-        // An image's size, as the service reports it; null for other files.
-        let (width, height) = png_size(bytes).map_or((None, None), |(w, h)| (Some(w), Some(h)));
-        attachment.width = width;
-        attachment.height = height;
-        self.attachments.insert(id, attachment.clone());
-        let ids = self.uploads.entry(token.clone()).or_default();
-        ids.push(id);
-        let attachments = ids.iter().map(|id| self.attachments[id].clone()).collect();
-        let upload = Upload {
-            expires_at: Some(Timestamp::from(
-                Utc::now() + chrono::Duration::days(UPLOAD_TOKEN_DAYS),
-            )),
-            attachment: Some(attachment),
-            attachments: Some(attachments),
-            ..Upload::new(token)
-        };
-        Ok(UploadResponse::new(upload))
-    }
-
-    pub fn delete_upload(&mut self, token: &str) -> Result<(), ApiError> {
-        let ids = self
-            .uploads
-            .remove(token)
-            .ok_or_else(|| ApiError::not_found("upload", token))?;
-        for id in ids {
-            self.attachments.remove(&id);
-        }
-        Ok(())
-    }
 }
 
 /// A message may only add participants of its side conversation's type.
@@ -972,15 +756,6 @@ fn same_kind(existing: Kind, kind: Kind) -> Result<(), ApiError> {
     ))
 }
 
-/// A string field of a request body.
-fn text(body: &Value, key: &str) -> Option<String> {
-    body.get(key).and_then(Value::as_str).map(String::from)
-}
-
-fn now() -> Timestamp {
-    Timestamp::from(Utc::now())
-}
-
 /// The first words of `text`, at most 60 characters, as the service previews.
 fn preview(text: &str) -> String {
     let line = text.lines().next().unwrap_or_default().trim();
@@ -992,26 +767,6 @@ fn preview(text: &str) -> String {
         Some(space) if space > 20 => cut[..space].to_string(),
         _ => cut,
     }
-}
-
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// A PNG's width and height, from its header.
-fn png_size(bytes: &[u8]) -> Option<(i64, i64)> {
-    if bytes.len() < 24 || &bytes[..8] != b"\x89PNG\r\n\x1a\n" || &bytes[12..16] != b"IHDR" {
-        return None;
-    }
-    let number = |at: usize| -> Option<i64> {
-        Some(i64::from(u32::from_be_bytes(
-            bytes[at..at + 4].try_into().ok()?,
-        )))
-    };
-    Some((number(16)?, number(20)?))
 }
 
 #[cfg(test)]
@@ -1035,14 +790,5 @@ mod tests {
         let last = window(5, 3, 2);
         assert_eq!((last.range, last.next), (4..5, None));
         assert_eq!(window(5, 9, 2).range, 5..5);
-    }
-
-    #[test]
-    fn png_headers_give_the_size() {
-        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-        png.extend_from_slice(&406u32.to_be_bytes());
-        png.extend_from_slice(&214u32.to_be_bytes());
-        assert_eq!(png_size(&png), Some((406, 214)));
-        assert_eq!(png_size(b"not a png at all, no header"), None);
     }
 }
