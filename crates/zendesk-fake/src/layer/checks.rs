@@ -28,7 +28,7 @@ pub struct Finding {
     /// The rule broken: the schema location in the bundle, or one of
     /// `unknown-operation`, `undocumented-status`, `not-json`,
     /// `query-parameter`; or `undocumented` for a property the spec does
-    /// not describe, which breaks no rule (see [`undocumented`]).
+    /// not describe, which breaks no rule.
     pub rule: String,
     /// What is wrong, for people.
     pub message: String,

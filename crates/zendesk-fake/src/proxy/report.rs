@@ -23,9 +23,9 @@ pub struct Summary {
     pub exchanges_with_violations: u64,
     /// Properties the spec does not describe, by operation, status and
     /// place (`ShowAttachment 200 /attachment/width (integer)`): how many
-    /// answers carried each. At most [`MAX_UNDOCUMENTED`] places are kept.
+    /// answers carried each. At most 10,000 places are kept.
     pub undocumented: BTreeMap<String, u64>,
-    /// Places past [`MAX_UNDOCUMENTED`], counted but not kept.
+    /// Places past the 10,000 kept, counted but not kept.
     pub undocumented_dropped: u64,
     /// Report lines that could not be written (the disk full, say).
     pub unwritten: u64,
