@@ -116,28 +116,8 @@ fn write_item(out: &mut String, item: &Value, indent: usize) {
                 }
             }
         }
-        Value::Array(list) if !list.is_empty() => match flow(list) {
-            Some(text) => {
-                out.push(' ');
-                out.push_str(&text);
-                out.push('\n');
-            }
-            None => {
-                out.push('\n');
-                for child in list {
-                    write_item(out, child, indent + 2);
-                }
-            }
-        },
-        Value::String(text) if text.contains('\n') => {
-            out.push(' ');
-            write_literal(out, text, indent + 2);
-        }
-        other => {
-            out.push(' ');
-            out.push_str(&inline(other));
-            out.push('\n');
-        }
+        // Anything else reads as it does after a key.
+        other => write_value_after_key(out, other, indent),
     }
 }
 

@@ -73,19 +73,7 @@ pub fn render(spec_text: &str, original: &Value, planned: &Value) -> Result<Stri
                 let old_item = old_item.as_object().unwrap_or(&empty);
                 let item = item.as_object().unwrap_or(&empty);
                 let indent = child_indent(spec_text, &pointer, 4);
-                let mut appended = String::new();
-                for (key, value) in item {
-                    match old_item.get(key) {
-                        None => appended.push_str(&yaml_write::entry(key, value, indent)),
-                        Some(old) if old != value => {
-                            let at = format!("{pointer}/{}", escape_token(key));
-                            let node = span(spec_text, &at)
-                                .ok_or_else(|| format!("{at}: not found in the spec's text"))?;
-                            edits.push(Edit::replace(&node, yaml_write::entry(key, value, node.indent)));
-                        }
-                        Some(_) => {}
-                    }
-                }
+                let appended = merge_entries(spec_text, &pointer, old_item, item, indent, &mut edits)?;
                 if old_item.keys().any(|k| !item.contains_key(k)) {
                     return Err(format!("{pointer}: the import would remove from it"));
                 }
@@ -114,19 +102,7 @@ pub fn render(spec_text: &str, original: &Value, planned: &Value) -> Result<Stri
         };
         let old_entries = old_entries.as_object().unwrap_or(&empty);
         let indent = child_indent(spec_text, &pointer, 4);
-        let mut appended = String::new();
-        for (name, value) in entries {
-            match old_entries.get(name) {
-                None => appended.push_str(&yaml_write::entry(name, value, indent)),
-                Some(old) if old != value => {
-                    let at = format!("{pointer}/{}", escape_token(name));
-                    let node = span(spec_text, &at)
-                        .ok_or_else(|| format!("{at}: not found in the spec's text"))?;
-                    edits.push(Edit::replace(&node, yaml_write::entry(name, value, node.indent)));
-                }
-                Some(_) => {}
-            }
-        }
+        let appended = merge_entries(spec_text, &pointer, old_entries, entries, indent, &mut edits)?;
         if !appended.is_empty() {
             edits.push(append_block(spec_text, &pointer, kind, appended, &Value::Object(entries.clone()))?);
         }
@@ -149,6 +125,32 @@ pub fn render(spec_text: &str, original: &Value, planned: &Value) -> Result<Stri
 
 /// The indentation of a node's children, or `default` when it has none in
 /// block style.
+/// The entries of `new` that `old` (the map at `pointer`) lacks, written at
+/// `indent` for the caller to append; an entry that differs is replaced
+/// where it stands.
+fn merge_entries(
+    spec_text: &str,
+    pointer: &str,
+    old: &Map<String, Value>,
+    new: &Map<String, Value>,
+    indent: usize,
+    edits: &mut Vec<Edit>,
+) -> Result<String, String> {
+    let mut appended = String::new();
+    for (key, value) in new {
+        match old.get(key) {
+            None => appended.push_str(&yaml_write::entry(key, value, indent)),
+            Some(before) if before != value => {
+                let at = format!("{pointer}/{}", escape_token(key));
+                let node = span(spec_text, &at).ok_or_else(|| format!("{at}: not found in the spec's text"))?;
+                edits.push(Edit::replace(&node, yaml_write::entry(key, value, node.indent)));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(appended)
+}
+
 fn child_indent(text: &str, pointer: &str, default: usize) -> usize {
     span(text, pointer)
         .and_then(|s| s.child_indent)
