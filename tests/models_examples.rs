@@ -144,9 +144,13 @@ fn without_optional_nulls(value: &Value, schema: &Value) -> Value {
             let required = required_properties(schema);
             let mut out = Map::new();
             for (key, child) in map {
-                // An optional property that is null, or an empty list, reads
-                // as the same absence (typify skips writing both).
-                let empty = child.is_null() || child.as_array().is_some_and(Vec::is_empty);
+                // An optional property that is null, an empty list, or an
+                // empty free-form object (a map to typify) reads as the same
+                // absence: typify skips writing each.
+                let free_form = || resolve(&property_schema(schema, key)).get("properties").is_none();
+                let empty = child.is_null()
+                    || child.as_array().is_some_and(Vec::is_empty)
+                    || (child.as_object().is_some_and(Map::is_empty) && free_form());
                 if empty && !required.contains(key.as_str()) {
                     continue;
                 }

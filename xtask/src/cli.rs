@@ -150,8 +150,10 @@ pub fn generate(
         });
         arms.push(quote! { #name => #method(client, args).await, });
     }
+    // An operation without parameters neither sets anything on its request
+    // nor reads its arguments.
     Ok(quote! {
-        #![allow(unused_mut)]
+        #![allow(unused_mut, unused_variables)]
 
         /// A subcommand per operation of the spec, in the spec's order.
         pub fn commands() -> Vec<clap::Command> {
