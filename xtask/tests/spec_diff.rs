@@ -245,7 +245,7 @@ fn the_command_exits_by_the_worst_change() {
     let (status, out, _) = xtask_diff(&[base, "--working", base]);
     assert_eq!((status, out.lines().last()), (0, Some("no changes")));
 
-    let mut removed = crate::base();
+    let mut removed = self::base();
     removed["components"]["schemas"]["Thing"]["properties"]
         .as_object_mut()
         .unwrap()
@@ -266,7 +266,7 @@ fn the_command_exits_by_the_worst_change() {
         "{out}"
     );
 
-    let mut added = crate::base();
+    let mut added = self::base();
     added["components"]["schemas"]["Thing"]["properties"]["color"] =
         json!({"type": "string", "nullable": true});
     let added = write_yaml("added.yaml", &added);

@@ -1,7 +1,7 @@
 //! The `zendesk` binary against `zendesk-fake`: every subcommand, `--all`,
 //! bodies refused before sending, errors and exit statuses, completions.
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 

@@ -2,7 +2,7 @@
 //! 503s past its retry budget) and resumed from its checkpoint: the output
 //! holds every event exactly once, as one uninterrupted run writes it.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::{Child, Stdio};

@@ -5,7 +5,7 @@
 
 #[path = "../../../tests/support/markdown_snippets.rs"]
 mod markdown_snippets;
-mod support;
+use crate::support;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_command_line_guide_s_commands_run_against_the_fake() {

@@ -4,7 +4,7 @@
 //! private comment, the malware override, and a body refused before it is
 //! sent.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::{fake, Zendesk};

@@ -3,7 +3,7 @@
 //! the field and what it may be, changes nothing, and the fake keeps serving.
 //! Also: the journal's limit and its count of dropped requests.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::{agent_get, raw_http, AGENT_AUTHORIZATION};

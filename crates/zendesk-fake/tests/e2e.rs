@@ -2,7 +2,7 @@
 //! rule, the documented errors, pagination, the export, and concurrency.
 //! The fake checks every response it sends against the spec.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 

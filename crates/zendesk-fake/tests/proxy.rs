@@ -2,7 +2,7 @@
 //! with upstreams of the tests' own: another fake, and a small server
 //! answering fixed bodies (one of which breaks the spec).
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

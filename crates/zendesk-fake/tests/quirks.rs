@@ -2,7 +2,7 @@
 //! and read by the client: each one through the client, and on the wire
 //! where the client hides it.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::time::Duration;

@@ -3,7 +3,7 @@
 //! window, endpoint limits the headers do not show, another integration's
 //! share of the budget, and the binary's flags for them.
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 use std::time::Duration;

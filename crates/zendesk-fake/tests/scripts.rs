@@ -3,7 +3,7 @@
 //! journal without credentials, reset, seeded side conversations, and the
 //! same controls over the HTTP API under `/__fake/`.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 use support::{checked_fake, error_of, history, raw_http};

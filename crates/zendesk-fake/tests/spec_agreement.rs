@@ -2,7 +2,7 @@
 //! the spec and the fake disagreeing, and what they now agree on: each case
 //! on the wire, and through the client where the client is involved.
 
-mod support;
+use crate::support;
 
 use support::{checked_fake, error_of, raw_http};
 

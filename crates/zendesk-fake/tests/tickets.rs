@@ -3,7 +3,7 @@
 //! spec): the Attachments page's workflow step by step, the token used once,
 //! cursor pages, roles, and the seed's tickets as ordinary tickets.
 
-mod support;
+use crate::support;
 
 use futures_util::TryStreamExt;
 use zendesk_client::models::{
