@@ -314,6 +314,11 @@ pub struct Config {
     /// Requests the journal keeps, the most recent ones
     /// ([`crate::DEFAULT_JOURNAL_LIMIT`] by default); 0 keeps none.
     pub journal_limit: usize,
+    /// Records (tickets, comments, side conversations, their events and
+    /// files, uploads) calls may add after the seed
+    /// ([`crate::DEFAULT_ACCOUNT_LIMIT`] by default); beyond it a call that
+    /// would add one is refused with 422 `AccountFull` until a reset.
+    pub account_limit: usize,
     /// Forward the API to an upstream instead of answering it (and check,
     /// report and record what goes through).
     pub proxy: Option<ProxyConfig>,
@@ -385,6 +390,7 @@ impl Default for Config {
             default_per_page: 100,
             export_page_size: 1000,
             journal_limit: crate::DEFAULT_JOURNAL_LIMIT,
+            account_limit: crate::DEFAULT_ACCOUNT_LIMIT,
             proxy: None,
             replay: None,
         }

@@ -108,6 +108,23 @@ impl ApiError {
         }
     }
 
+    /// 422 `AccountFull`: calls have added `limit` records since the
+    /// account was seeded ([`crate::Config::account_limit`]).
+    pub fn account_full(limit: usize) -> Self {
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            error: "AccountFull",
+            description: format!(
+                "the fake account holds the {limit} records calls may add (tickets, comments, \
+                 side conversations, their events and files, uploads): POST {}/reset empties \
+                 it, and Config::account_limit (--account-limit) raises the limit",
+                crate::ADMIN_PREFIX
+            ),
+            details: None,
+            form: ErrorForm::CodeAndDescription,
+        }
+    }
+
     /// 400 `InvalidPaginationParameter`: a cursor the list did not give.
     pub fn bad_cursor(description: impl Into<String>) -> Self {
         ApiError {

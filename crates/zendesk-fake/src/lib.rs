@@ -67,6 +67,11 @@ pub use layer::scripts::{
     MAX_SCRIPTED_HEADERS,
 };
 
+/// Records calls may add to the account by default
+/// ([`Config::account_limit`]): about 280 MiB of memory when they are
+/// tickets with a short comment each.
+pub const DEFAULT_ACCOUNT_LIMIT: usize = 100_000;
+
 use std::sync::Arc;
 
 use tokio::net::TcpListener;

@@ -87,6 +87,12 @@ struct Args {
     #[arg(long, value_name = "N", default_value_t = zendesk_fake::DEFAULT_JOURNAL_LIMIT)]
     journal_limit: usize,
 
+    /// Records (tickets, comments, side conversations, their events and
+    /// files, uploads) calls may add after the seed; beyond them a call that
+    /// would add one gets 422 AccountFull until POST /__fake/reset.
+    #[arg(long, value_name = "N", default_value_t = zendesk_fake::DEFAULT_ACCOUNT_LIMIT)]
+    account_limit: usize,
+
     /// Check every response against the spec before sending it.
     #[arg(long)]
     validate_responses: bool,
@@ -269,6 +275,7 @@ async fn main() -> ExitCode {
         },
         validate_responses: args.validate_responses,
         journal_limit: args.journal_limit,
+        account_limit: args.account_limit,
         proxy: args.upstream.clone().map(|upstream| zendesk_fake::ProxyConfig {
             upstream,
             report: args.report.clone(),

@@ -4,6 +4,7 @@
 //! rate limits, scripted responses, agreement with the spec, tickets, and the
 //! guides' snippets and commands.
 
+mod account_limit;
 mod binary;
 mod control_input;
 mod e2e;

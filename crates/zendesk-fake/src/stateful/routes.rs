@@ -32,6 +32,14 @@ pub struct App {
     sign_in: SignIn,
 }
 
+/// The operations that change the store without adding a record to it.
+const ADD_NOTHING: &[&str] = &[
+    "DeleteUpload",
+    "MakeTicketCommentPrivate",
+    "RedactCommentAttachment",
+    "UpdateAttachment",
+];
+
 type Shared = State<Arc<App>>;
 type Params = Query<HashMap<String, String>>;
 
@@ -137,7 +145,9 @@ impl App {
             .cloned()
             .ok_or_else(|| ApiError::bad_request("the seed has no agent to import as"))?;
         check_request("ImportSideConversation", body)?;
-        self.store_to_change().import(ticket_id, &actor, body)
+        let mut store = self.store_to_change();
+        self.room_for("ImportSideConversation", &store)?;
+        store.import(ticket_id, &actor, body)
     }
 
     /// The store, for a call that may change it: what reads answered
@@ -157,12 +167,26 @@ impl App {
         status: StatusCode,
         action: impl FnOnce(&mut Store, &User) -> Result<T, ApiError>,
     ) -> Response {
-        let result = self
-            .signed_in(operation_id, headers)
-            .and_then(|user| action(&mut self.store_to_change(), user));
+        let result = self.signed_in(operation_id, headers).and_then(|user| {
+            let mut store = self.store_to_change();
+            self.room_for(operation_id, &store)?;
+            action(&mut store, user)
+        });
         match result {
             Ok(body) => self.respond(operation_id, status, &body),
             Err(error) => self.respond(operation_id, error.status, &error.body()),
+        }
+    }
+
+    /// Whether the account may take what `operation_id` adds: calls add
+    /// at most [`Config::account_limit`] records after the seed (a call
+    /// that only changes or removes is always taken).
+    fn room_for(&self, operation_id: &str, store: &Store) -> Result<(), ApiError> {
+        let limit = self.config.account_limit;
+        if ADD_NOTHING.contains(&operation_id) || store.records_created() < limit {
+            Ok(())
+        } else {
+            Err(ApiError::account_full(limit))
         }
     }
 

@@ -36,6 +36,11 @@ pub struct Store {
     uploads: HashMap<String, Vec<i64>>,
     /// Tokens a comment took: one cannot be attached again.
     used_tokens: HashSet<String>,
+    /// Comments on all tickets, counted as they are added.
+    comments: usize,
+    /// What the seed made the account hold: [`Store::records_created`]
+    /// counts from here.
+    seed_records: usize,
     sequence: u64,
     next_attachment_id: i64,
     next_ticket_id: i64,
@@ -56,6 +61,8 @@ impl Store {
             attachments: BTreeMap::new(),
             uploads: HashMap::new(),
             used_tokens: HashSet::new(),
+            comments: 0,
+            seed_records: 0,
             sequence: 0,
             next_attachment_id: 600_000_000_000,
             next_ticket_id: seed.tickets.iter().map(|t| t.id).max().unwrap_or(0).max(12_344) + 1,
@@ -69,7 +76,29 @@ impl Store {
                 store.generate_events(ticket.id, seed.generated_events);
             }
         }
+        store.seed_records = store.records();
         store
+    }
+
+    // ---- how much the account holds -----------------------------------------
+
+    /// Every record the account holds: tickets, comments, side
+    /// conversations, their events and files, uploads and attachments.
+    fn records(&self) -> usize {
+        self.tickets.len()
+            + self.comments
+            + self.side_conversations.len()
+            + self.events.len()
+            + self.message_attachments.len()
+            + self.attachments.len()
+            + self.uploads.len()
+            + self.used_tokens.len()
+    }
+
+    /// The records calls have added since the account was seeded (at start
+    /// or at a reset).
+    pub fn records_created(&self) -> usize {
+        self.records().saturating_sub(self.seed_records)
     }
 
     // ---- ids, times and shapes ---------------------------------------------

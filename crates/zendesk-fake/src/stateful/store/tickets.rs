@@ -92,6 +92,7 @@ impl Store {
                 attachments: comment.attachments.iter().map(|a| a.id).collect(),
             });
         }
+        self.comments += comments.len();
         self.tickets.insert(
             seed.id,
             Ticket {
@@ -435,6 +436,7 @@ impl Store {
             comment,
             attachments,
         });
+        self.comments += 1;
         Ok(event)
     }
 
