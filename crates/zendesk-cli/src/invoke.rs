@@ -63,7 +63,7 @@ pub fn all_argument() -> clap::Arg {
     clap::Arg::new("all")
         .long("all")
         .action(clap::ArgAction::SetTrue)
-        .help("Follow next_page to the end, printing every item as one JSON line (JSON Lines)")
+        .help("Follow the pages to the end (next_page, or the cursor's links.next), printing every item as one JSON line (JSON Lines)")
 }
 
 /// Whether `--all` was given.
